@@ -1,0 +1,45 @@
+package dev.stoa.kv;
+
+import java.util.List;
+
+/**
+ * The narrow ordered key-value store every Stoa storage path sits on (DESIGN.md §4): byte keys
+ * ordered by unsigned lexicographic comparison, point reads, batched writes, forward range scans
+ * and compare-and-set. Implementations: {@code RocksDbKvStore} (embedded default) and, later,
+ * TiKV RawKV; both pass {@code KvStoreContractTest}.
+ *
+ * <p>Every method blocks on I/O: call it from a worker or virtual thread, never an event loop.
+ * Implementations are thread-safe.
+ */
+public interface KvStore extends AutoCloseable {
+
+  /** The value under {@code key}, or null. */
+  byte[] get(byte[] key);
+
+  /** Values in the order of {@code keys}, null where absent. */
+  List<byte[]> multiGet(List<byte[]> keys);
+
+  /**
+   * Applies every put and delete of {@code batch}. Atomic on RocksDB; on backends that are not
+   * atomic across regions the caller's keys must make a retry idempotent. When
+   * {@link KvBatch#isDurable()} the call returns only after the batch is on stable storage.
+   */
+  void write(KvBatch batch);
+
+  /**
+   * Up to {@code limit} entries with {@code startInclusive <= key < endExclusive}, ascending.
+   * {@code endExclusive} null means no upper bound.
+   */
+  List<KeyValue> scan(byte[] startInclusive, byte[] endExclusive, int limit);
+
+  /**
+   * Atomically sets {@code key} to {@code update} if its current value equals {@code expected}
+   * (null expected: the key must be absent). Durable when it returns true.
+   *
+   * @return true if the value was set
+   */
+  boolean compareAndSet(byte[] key, byte[] expected, byte[] update);
+
+  @Override
+  void close();
+}
