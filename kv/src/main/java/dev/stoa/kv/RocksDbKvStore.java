@@ -1,0 +1,362 @@
+package dev.stoa.kv;
+
+import dev.stoa.common.metrics.Metrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.CompressionType;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The embedded default {@link KvStore}: one RocksDB database in a directory, bytewise comparator
+ * (unsigned lexicographic order), LZ4-compressed blocks, a {@value #BLOCK_CACHE_BYTES}-byte LRU
+ * block cache and a bloom filter for point reads.
+ *
+ * <p>Durability: a {@link KvBatch#durable() durable} batch and a successful {@link
+ * #compareAndSet} are written with {@code sync=true} (WAL fsynced before the call returns); a
+ * relaxed batch goes to the WAL without fsync and survives a process crash but maybe not a power
+ * loss.
+ *
+ * <p>Compare-and-set: RocksDB has none, so it is a read and a synced write under one of
+ * {@value #CAS_STRIPES} locks chosen by the key's hash. It is therefore atomic only within this
+ * object: the database directory must be owned by one process (RocksDB's LOCK file enforces it)
+ * and by one {@code RocksDbKvStore}; and a key maintained by compareAndSet must not also be
+ * written through {@link #write} concurrently.
+ *
+ * <p>Thread-safe. {@link #close()} waits for running calls, then releases the native handles;
+ * later calls throw {@link KvException}. Meters (in {@link Metrics#registry()}):
+ * {@code stoa_kv_writes_total}, {@code stoa_kv_write_ops_total}, {@code stoa_kv_write_seconds},
+ * {@code stoa_kv_reads_total}, {@code stoa_kv_read_seconds}, {@code stoa_kv_scans_total},
+ * {@code stoa_kv_scan_seconds}, {@code stoa_kv_cas_total{result=set|mismatch}},
+ * {@code stoa_kv_errors_total{op}}.
+ */
+public final class RocksDbKvStore implements KvStore {
+  static final long BLOCK_CACHE_BYTES = 64L * 1024 * 1024;
+  static final int CAS_STRIPES = 256;
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final Path dir;
+  private final LRUCache cache;
+  private final BloomFilter bloom;
+  private final Options options;
+  private final WriteOptions syncWrite;
+  private final WriteOptions relaxedWrite;
+  private final ReadOptions readOptions;
+  private final RocksDB db;
+  private final ReentrantLock[] stripes = new ReentrantLock[CAS_STRIPES];
+  /** Read-held by every call, write-held by close, so no call touches a freed native handle. */
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private boolean closed;
+
+  private final Counter writes;
+  private final Counter writeOps;
+  private final Timer writeTimer;
+  private final Counter reads;
+  private final Timer readTimer;
+  private final Counter scans;
+  private final Timer scanTimer;
+  private final Counter casSet;
+  private final Counter casMismatch;
+  private final MeterRegistry registry;
+
+  private RocksDbKvStore(Path dir) {
+    this.dir = dir;
+    for (int i = 0; i < stripes.length; i++) {
+      stripes[i] = new ReentrantLock();
+    }
+    cache = new LRUCache(BLOCK_CACHE_BYTES);
+    bloom = new BloomFilter(10);
+    BlockBasedTableConfig table = new BlockBasedTableConfig()
+        .setBlockCache(cache)
+        .setFilterPolicy(bloom)
+        .setBlockSize(16 * 1024)
+        .setCacheIndexAndFilterBlocks(true)
+        .setPinL0FilterAndIndexBlocksInCache(true);
+    options = new Options()
+        .setCreateIfMissing(true)
+        .setCompressionType(CompressionType.LZ4_COMPRESSION)
+        .setBottommostCompressionType(CompressionType.LZ4_COMPRESSION)
+        .setTableFormatConfig(table)
+        .setMaxBackgroundJobs(4)
+        .setBytesPerSync(1024 * 1024)
+        .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
+        .setKeepLogFileNum(5);
+    syncWrite = new WriteOptions().setSync(true);
+    relaxedWrite = new WriteOptions().setSync(false);
+    readOptions = new ReadOptions();
+    RocksDB opened;
+    try {
+      opened = RocksDB.open(options, dir.toString());
+    } catch (RocksDBException e) {
+      releaseOptions();
+      throw new KvException("open: RocksDB at " + dir + " failed: " + e.getMessage(), e);
+    }
+    db = opened;
+
+    registry = Metrics.registry();
+    writes = Counter.builder("stoa_kv_writes").description("KV batches written").register(registry);
+    writeOps = Counter.builder("stoa_kv_write_ops").description("KV puts and deletes written")
+        .register(registry);
+    writeTimer = Timer.builder("stoa_kv_write").description("KV batch write latency")
+        .register(registry);
+    reads = Counter.builder("stoa_kv_reads").description("KV keys read by get and multiGet")
+        .register(registry);
+    readTimer = Timer.builder("stoa_kv_read").description("KV get/multiGet latency")
+        .register(registry);
+    scans = Counter.builder("stoa_kv_scans").description("KV range scans").register(registry);
+    scanTimer = Timer.builder("stoa_kv_scan").description("KV range scan latency")
+        .register(registry);
+    casSet = Counter.builder("stoa_kv_cas").tag("result", "set").register(registry);
+    casMismatch = Counter.builder("stoa_kv_cas").tag("result", "mismatch").register(registry);
+  }
+
+  /** Opens (creating if needed) the database in {@code dir}, creating the directory too. */
+  public static RocksDbKvStore open(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new KvException("open: cannot create directory " + dir + ": " + e.getMessage(), e);
+    }
+    return new RocksDbKvStore(dir);
+  }
+
+  /** The directory this store lives in. */
+  public Path directory() {
+    return dir;
+  }
+
+  @Override
+  public byte[] get(byte[] key) {
+    requireKey("get", key);
+    enter("get");
+    long start = System.nanoTime();
+    try {
+      reads.increment();
+      return db.get(readOptions, key);
+    } catch (RocksDBException e) {
+      throw fail("get", key, e);
+    } finally {
+      readTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      exit();
+    }
+  }
+
+  @Override
+  public List<byte[]> multiGet(List<byte[]> keys) {
+    if (keys == null) {
+      throw new IllegalArgumentException("multiGet: keys must not be null");
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      byte[] key = keys.get(i);
+      if (key == null || key.length == 0) {
+        throw new IllegalArgumentException("multiGet: key " + i + " of " + keys.size()
+            + " is " + (key == null ? "null" : "empty"));
+      }
+    }
+    if (keys.isEmpty()) {
+      return new ArrayList<>();
+    }
+    enter("multiGet");
+    long start = System.nanoTime();
+    try {
+      reads.increment(keys.size());
+      return new ArrayList<>(db.multiGetAsList(readOptions, keys));
+    } catch (RocksDBException e) {
+      countError("multiGet");
+      throw new KvException("multiGet of " + keys.size() + " keys failed: " + e.getMessage(), e);
+    } finally {
+      readTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      exit();
+    }
+  }
+
+  @Override
+  public void write(KvBatch batch) {
+    if (batch == null) {
+      throw new IllegalArgumentException("write: batch must not be null");
+    }
+    if (batch.size() == 0) {
+      return;
+    }
+    enter("write");
+    long start = System.nanoTime();
+    try (WriteBatch wb = new WriteBatch()) {
+      for (KvBatch.Op op : batch.ops()) {
+        if (op.value() == null) {
+          wb.delete(op.key());
+        } else {
+          wb.put(op.key(), op.value());
+        }
+      }
+      db.write(batch.isDurable() ? syncWrite : relaxedWrite, wb);
+      writes.increment();
+      writeOps.increment(batch.size());
+    } catch (RocksDBException e) {
+      countError("write");
+      throw new KvException("write of a batch of " + batch.size() + " ops (durable="
+          + batch.isDurable() + ") failed: " + e.getMessage(), e);
+    } finally {
+      writeTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      exit();
+    }
+  }
+
+  @Override
+  public List<KeyValue> scan(byte[] startInclusive, byte[] endExclusive, int limit) {
+    if (startInclusive == null) {
+      throw new IllegalArgumentException("scan: start must not be null (use an empty array for"
+          + " the first key)");
+    }
+    if (limit < 0) {
+      throw new IllegalArgumentException("scan: limit must be >= 0, got " + limit);
+    }
+    List<KeyValue> out = new ArrayList<>(Math.min(limit, 1024));
+    if (limit == 0 || (endExclusive != null
+        && Arrays.compareUnsigned(startInclusive, endExclusive) >= 0)) {
+      return out;
+    }
+    enter("scan");
+    long start = System.nanoTime();
+    try (Slice upper = endExclusive == null ? null : new Slice(endExclusive);
+        ReadOptions ro = new ReadOptions()) {
+      if (upper != null) {
+        ro.setIterateUpperBound(upper);
+      }
+      try (RocksIterator it = db.newIterator(ro)) {
+        it.seek(startInclusive);
+        while (it.isValid() && out.size() < limit) {
+          byte[] key = it.key();
+          if (endExclusive != null && Arrays.compareUnsigned(key, endExclusive) >= 0) {
+            break;
+          }
+          out.add(new KeyValue(key, it.value()));
+          it.next();
+        }
+        it.status();
+      }
+      scans.increment();
+      return out;
+    } catch (RocksDBException e) {
+      throw fail("scan", startInclusive, e);
+    } finally {
+      scanTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      exit();
+    }
+  }
+
+  @Override
+  public boolean compareAndSet(byte[] key, byte[] expected, byte[] update) {
+    requireKey("compareAndSet", key);
+    if (update == null) {
+      throw new IllegalArgumentException("compareAndSet: update must not be null (key of "
+          + key.length + " bytes)");
+    }
+    enter("compareAndSet");
+    ReentrantLock stripe = stripes[Math.floorMod(Arrays.hashCode(key), CAS_STRIPES)];
+    stripe.lock();
+    try {
+      byte[] current = db.get(readOptions, key);
+      boolean matches = expected == null ? current == null
+          : current != null && Arrays.equals(current, expected);
+      if (!matches) {
+        casMismatch.increment();
+        return false;
+      }
+      db.put(syncWrite, key, update);
+      casSet.increment();
+      return true;
+    } catch (RocksDBException e) {
+      throw fail("compareAndSet", key, e);
+    } finally {
+      stripe.unlock();
+      exit();
+    }
+  }
+
+  /** Closes the database and every native handle; idempotent. */
+  @Override
+  public void close() {
+    lifecycle.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        db.syncWal();
+      } catch (RocksDBException e) {
+        // closing anyway; a relaxed batch may be lost, a durable one is already synced
+      }
+      db.close();
+      releaseOptions();
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+  }
+
+  private void releaseOptions() {
+    readOptions.close();
+    relaxedWrite.close();
+    syncWrite.close();
+    options.close();
+    bloom.close();
+    cache.close();
+  }
+
+  private void enter(String op) {
+    lifecycle.readLock().lock();
+    if (closed) {
+      lifecycle.readLock().unlock();
+      throw new KvException(op + ": store at " + dir + " is closed");
+    }
+  }
+
+  private void exit() {
+    lifecycle.readLock().unlock();
+  }
+
+  private KvException fail(String op, byte[] key, RocksDBException e) {
+    countError(op);
+    return new KvException(op + " of a key of " + key.length + " bytes failed: "
+        + e.getMessage(), e);
+  }
+
+  private void countError(String op) {
+    Counter.builder("stoa_kv_errors").tag("op", op).register(registry).increment();
+  }
+
+  private static void requireKey(String op, byte[] key) {
+    if (key == null || key.length == 0) {
+      throw new IllegalArgumentException(op + ": key must be non-empty, got "
+          + (key == null ? "null" : "0 bytes"));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RocksDbKvStore[" + dir + "]";
+  }
+}

@@ -1,0 +1,153 @@
+package dev.stoa.launcher;
+
+import dev.stoa.common.Lifecycle;
+import dev.stoa.common.config.Config;
+import dev.stoa.common.config.ConfigKey;
+import dev.stoa.common.config.NodeOptions;
+import dev.stoa.gateway.GatewayOptions;
+import dev.stoa.gateway.GatewayServer;
+import dev.stoa.kv.KvStore;
+import dev.stoa.kv.RocksDbKvStore;
+import dev.stoa.reader.ReaderOptions;
+import dev.stoa.reader.ReaderRole;
+import dev.stoa.router.ClusterDirectory;
+import dev.stoa.router.ClusterNode;
+import dev.stoa.router.HazelcastRouteTable;
+import dev.stoa.router.RouterOptions;
+import dev.stoa.state.StateOptions;
+import dev.stoa.state.StateRole;
+import dev.stoa.writer.WriterOptions;
+import dev.stoa.writer.WriterRole;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * The composition root of one Stoa process: reads the options of every role it hosts, builds the
+ * shared plumbing (one Vert.x, one Hazelcast member, the service directory, the route table and,
+ * for writer/reader, the embedded RocksDB store) and then the roles, each reaching the others
+ * through the {@link dev.stoa.router.ServiceDirectory} — directly in one JVM, over gRPC across
+ * processes. {@code stoa standalone} is this class with every role. Start and stop once each;
+ * stop releases in reverse order of start.
+ */
+public final class StoaNode implements Lifecycle {
+
+  /** The roles a process can host. */
+  public enum Role { GATEWAY, WRITER, READER, STATE }
+
+  /** Every config key any role of a node reads. */
+  public static final List<ConfigKey<?>> KEYS = Stream.of(
+          NodeOptions.KEYS, RouterOptions.KEYS, WriterOptions.KEYS, ReaderOptions.KEYS,
+          StateOptions.KEYS, GatewayOptions.KEYS)
+      .flatMap(List::stream).toList();
+
+  private final Config config;
+  private final Set<Role> roles;
+  private final PrintStream out;
+  private final List<Lifecycle> started = Collections.synchronizedList(new ArrayList<>());
+  private final String nodeId;
+  private Vertx vertx;
+  private KvStore kv;
+  private GatewayServer gateway;
+
+  public StoaNode(Config config, Set<Role> roles, PrintStream out) {
+    this.config = config;
+    this.roles = Set.copyOf(roles);
+    this.out = out;
+    NodeOptions node = NodeOptions.from(config);
+    this.nodeId = node.nodeId().isEmpty() ? "node-" + UUID.randomUUID().toString().substring(0, 8) : node.nodeId();
+  }
+
+  @Override
+  public Future<Void> start() {
+    NodeOptions node = NodeOptions.from(config);
+    RouterOptions routerOptions = RouterOptions.from(config);
+    vertx = Vertx.vertx();
+    String adminSecret;
+    try {
+      adminSecret = roles.contains(Role.GATEWAY) ? AdminSecret.resolve(node.adminSecret(), node.dataDir(), out) : "";
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    ClusterNode cluster = new ClusterNode(vertx, node, routerOptions);
+    ClusterDirectory directory = new ClusterDirectory(vertx, cluster, routerOptions, node);
+    return startStep(cluster)
+        .compose(v -> startStep(directory))
+        .compose(v -> {
+          HazelcastRouteTable routes = new HazelcastRouteTable(cluster.hazelcast(), vertx, routerOptions);
+          Future<Void> chain = Future.succeededFuture();
+          if (roles.contains(Role.WRITER) || roles.contains(Role.READER)) {
+            chain = chain.compose(x -> vertx.executeBlocking(() -> {
+              kv = RocksDbKvStore.open(node.dataDir().resolve("kv"));
+              return null;
+            }));
+          }
+          if (roles.contains(Role.STATE)) {
+            chain = chain.compose(x -> startStep(new StateRole(vertx, nodeId + "-state", node.dataDir(),
+                StateOptions.from(config), directory)));
+          }
+          if (roles.contains(Role.WRITER)) {
+            chain = chain.compose(x -> startStep(new WriterRole(vertx, nodeId + "-writer", kv, cluster.msgIds(),
+                routes, directory, WriterOptions.from(config), Clock.systemUTC())));
+          }
+          if (roles.contains(Role.READER)) {
+            chain = chain.compose(x -> startStep(new ReaderRole(vertx, nodeId + "-reader", kv, directory,
+                ReaderOptions.from(config))));
+          }
+          if (roles.contains(Role.GATEWAY)) {
+            chain = chain.compose(x -> {
+              gateway = new GatewayServer(vertx, GatewayOptions.from(config), adminSecret, nodeId + "-gateway",
+                  directory, routes, cluster.msgIds(), Clock.systemUTC());
+              return startStep(gateway);
+            });
+          }
+          return chain;
+        });
+  }
+
+  private Future<Void> startStep(Lifecycle component) {
+    return component.start().onSuccess(v -> started.add(component));
+  }
+
+  @Override
+  public Future<Void> stop() {
+    Future<Void> chain = Future.succeededFuture();
+    List<Lifecycle> reverse = new ArrayList<>(started);
+    Collections.reverse(reverse);
+    for (Lifecycle component : reverse) {
+      chain = chain.transform(ignored -> component.stop());
+    }
+    return chain.transform(ignored -> {
+      if (kv != null) {
+        kv.close();
+      }
+      return vertx == null ? Future.<Void>succeededFuture() : vertx.close();
+    });
+  }
+
+  /** The gateway of this node, or null when it hosts none (tests read its bound ports). */
+  public GatewayServer gateway() {
+    return gateway;
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** One line for the start-up log: roles and where clients connect. */
+  public String describe() {
+    StringBuilder sb = new StringBuilder("node ").append(nodeId).append(" up with roles ").append(roles);
+    if (gateway != null) {
+      sb.append("; HTTP/WebSocket on ").append(NodeOptions.from(config).host()).append(':')
+          .append(gateway.httpPort()).append(", TCP on port ").append(gateway.tcpPort());
+    }
+    return sb.toString();
+  }
+}
