@@ -1,0 +1,50 @@
+package dev.stoa.launcher;
+
+import dev.stoa.launcher.StandaloneChatTest.Transport;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The chat scenario with the roles split over three nodes (each its own Vert.x, Hazelcast member
+ * and data directory) that reach each other only through Hazelcast discovery and gRPC on loopback:
+ * a gateway node, a storage node (writer + reader on one RocksDB) and a state-server node.
+ */
+class SplitRolesTest {
+  @TempDir
+  static Path dir;
+  static Vertx vertx;
+  static TestNode storage;
+  static TestNode state;
+  static TestNode gateway;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    String cluster = "stoa-split-" + UUID.randomUUID();
+    Map<String, String> join = Map.of("cluster.members", "127.0.0.1:5701,127.0.0.1:5702,127.0.0.1:5703");
+    storage = TestNode.start(EnumSet.of(StoaNode.Role.WRITER, StoaNode.Role.READER), dir.resolve("storage"), cluster, join);
+    state = TestNode.start(EnumSet.of(StoaNode.Role.STATE), dir.resolve("state"), cluster, join);
+    gateway = TestNode.start(EnumSet.of(StoaNode.Role.GATEWAY), dir.resolve("gateway"), cluster, join);
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+    state.close();
+    storage.close();
+    TestNode.await(vertx.close());
+  }
+
+  @Test
+  void chatWorksAcrossProcessesOverGrpc() {
+    new ChatScenario(vertx, gateway, (token, device) ->
+        StandaloneChatTest.client(vertx, gateway, Transport.WS_JSON, token, device)).run("split");
+  }
+}

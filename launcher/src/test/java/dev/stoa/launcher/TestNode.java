@@ -1,0 +1,106 @@
+package dev.stoa.launcher;
+
+import dev.stoa.common.config.Config;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.http.HttpClientAgent;
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Stoa node started in this JVM for end-to-end tests: ephemeral HTTP and TCP ports, its own
+ * data directory, a Hazelcast cluster name of its own so concurrent nodes of different tests never
+ * join each other, and a fixed admin secret for minting tokens.
+ */
+final class TestNode implements AutoCloseable {
+  static final String ADMIN_SECRET = "test-admin-secret-0123456789";
+
+  final StoaNode node;
+  final Map<String, String> settings;
+
+  private TestNode(StoaNode node, Map<String, String> settings) {
+    this.node = node;
+    this.settings = settings;
+  }
+
+  static TestNode standalone(Path dataDir, Map<String, String> overrides) {
+    return start(EnumSet.allOf(StoaNode.Role.class), dataDir, "stoa-test-" + UUID.randomUUID(), overrides);
+  }
+
+  static TestNode start(Set<StoaNode.Role> roles, Path dataDir, String clusterName, Map<String, String> overrides) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("data.dir", dataDir.toString());
+    settings.put("http.port", "0");
+    settings.put("tcp.port", "0");
+    settings.put("admin.secret", ADMIN_SECRET);
+    settings.put("cluster.name", clusterName);
+    settings.putAll(overrides);
+    StoaNode node = new StoaNode(Config.of(StoaNode.KEYS, settings), roles, new PrintStream(OutputStream.nullOutputStream()));
+    await(node.start());
+    return new TestNode(node, settings);
+  }
+
+  int httpPort() {
+    return node.gateway().httpPort();
+  }
+
+  int tcpPort() {
+    return node.gateway().tcpPort();
+  }
+
+  String wsUrl() {
+    return "ws://127.0.0.1:" + httpPort() + "/v1/ws";
+  }
+
+  /** Mints a user token through the real HTTP API. */
+  String token(Vertx vertx, String userId, String deviceId) {
+    JsonObject answer = http(vertx, httpPort(), HttpMethod.POST, "/v1/tokens", "Bearer " + ADMIN_SECRET,
+        new JsonObject().put("userId", userId).put("deviceId", deviceId).encode()).body();
+    return answer.getString("token");
+  }
+
+  record HttpAnswer(int status, JsonObject body) {}
+
+  static HttpAnswer http(Vertx vertx, int port, HttpMethod method, String path, String authorization, String body) {
+    HttpClientAgent client = vertx.createHttpClient();
+    try {
+      RequestOptions options = new RequestOptions().setHost("127.0.0.1").setPort(port).setMethod(method).setURI(path);
+      if (authorization != null) {
+        options.putHeader("Authorization", authorization);
+      }
+      Future<HttpAnswer> answer = client.request(options)
+          .compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body)))
+          .compose(resp -> resp.body().map(b -> new HttpAnswer(resp.statusCode(),
+              b.length() == 0 ? new JsonObject() : new JsonObject(b))));
+      return await(answer);
+    } finally {
+      client.close();
+    }
+  }
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new AssertionError("operation failed: " + e.getCause(), e.getCause());
+    } catch (Exception e) {
+      throw new AssertionError("operation did not complete: " + e, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    await(node.stop());
+  }
+}
