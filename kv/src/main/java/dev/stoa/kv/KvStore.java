@@ -13,7 +13,7 @@ import java.util.List;
  */
 public interface KvStore extends AutoCloseable {
 
-  /** The value under {@code key}, or null. */
+  /** The value under {@code key}, or null. Keys are non-empty: an empty key is rejected. */
   byte[] get(byte[] key);
 
   /** Values in the order of {@code keys}, null where absent. */
@@ -28,13 +28,18 @@ public interface KvStore extends AutoCloseable {
 
   /**
    * Up to {@code limit} entries with {@code startInclusive <= key < endExclusive}, ascending.
-   * {@code endExclusive} null means no upper bound.
+   * {@code endExclusive} null means no upper bound; an empty {@code startInclusive} means from the
+   * first key; {@code limit} 0 returns nothing, a negative one is rejected. The returned arrays
+   * are fresh copies.
    */
   List<KeyValue> scan(byte[] startInclusive, byte[] endExclusive, int limit);
 
   /**
    * Atomically sets {@code key} to {@code update} if its current value equals {@code expected}
-   * (null expected: the key must be absent). Durable when it returns true.
+   * (null expected: the key must be absent). Durable when it returns true. Atomic against other
+   * compareAndSet calls on the same key; a key maintained by compareAndSet must not also be
+   * written through {@link #write} concurrently (the embedded store serialises CAS only among
+   * CAS calls, TiKV requires all writes of such keys to go through its atomic mode).
    *
    * @return true if the value was set
    */
