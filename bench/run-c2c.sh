@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# One-to-one chat benchmark, side by side in one run: the bare relay (bench/BareRelay, no storage)
+# against Stoa standalone (durable), both on 127.0.0.1. Alternates relay/stoa runs for several
+# rounds, then prints medians, spread and the stoa/relay ratios of issue 2's targets:
+# delivered msgs/s at saturation (closed loop, --max-rate) and p99 at 2,000 msgs/s offered (open loop).
+#
+#   bench/run-c2c.sh [--rounds=3] [--pairs=50] [--rate=2000] [--duration=10] [--warmup=3]
+#                    [--window=8] [--body-bytes=64] [--threads=<cores>] [--encoding=json|binary]
+#                    [--relay-port=19090] [--stoa-http-port=18080] [--stoa-tcp-port=17070]
+#                    [--relay-only] [--stoa-http=http://127.0.0.1:8080 --admin-secret=S] [--keep]
+#
+# --stoa-http with --admin-secret uses a Stoa that is already running instead of starting one.
+# Every wait and every run has a time limit; processes started here are stopped on exit.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+jar="$root/bench/target/benchmarks.jar"
+
+rounds=3 pairs=50 rate=2000 duration=10 warmup=3 window=8 body=64 threads="" encoding=json
+relay_port=19090 stoa_http_port=18080 stoa_tcp_port=17070
+relay_only=false stoa_http="" admin_secret="" keep=false
+stoa_start_timeout=${STOA_START_TIMEOUT:-900}   # the first bin/stoa start may build the project
+for arg in "$@"; do
+  case "$arg" in
+    --rounds=*) rounds=${arg#*=} ;;
+    --pairs=*) pairs=${arg#*=} ;;
+    --rate=*) rate=${arg#*=} ;;
+    --duration=*) duration=${arg#*=} ;;
+    --warmup=*) warmup=${arg#*=} ;;
+    --window=*) window=${arg#*=} ;;
+    --body-bytes=*) body=${arg#*=} ;;
+    --threads=*) threads=${arg#*=} ;;
+    --encoding=*) encoding=${arg#*=} ;;
+    --relay-port=*) relay_port=${arg#*=} ;;
+    --stoa-http-port=*) stoa_http_port=${arg#*=} ;;
+    --stoa-tcp-port=*) stoa_tcp_port=${arg#*=} ;;
+    --relay-only) relay_only=true ;;
+    --stoa-http=*) stoa_http=${arg#*=} ;;
+    --admin-secret=*) admin_secret=${arg#*=} ;;
+    --keep) keep=true ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    *) echo "run-c2c: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
+  esac
+done
+for n in rounds pairs rate duration warmup window body; do
+  [[ ${!n} =~ ^[0-9]+$ ]] && [ "${!n}" -ge 0 ] || { echo "run-c2c: --$n must be a number, got '${!n}'" >&2; exit 2; }
+done
+[ "$rounds" -ge 1 ] && [ "$rounds" -le 20 ] || { echo "run-c2c: --rounds must be in 1..20, got $rounds" >&2; exit 2; }
+if [ -n "$stoa_http" ] && [ -z "$admin_secret" ]; then
+  echo "run-c2c: --stoa-http needs --admin-secret" >&2; exit 2
+fi
+
+# ---- JDK >= 25: $JAVA_HOME first, then /usr/lib/jvm/*25*, then any JDK under /usr/lib/jvm ----
+java_major() {
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 \
+    | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
+}
+find_jdk() {
+  local c m
+  for c in "${JAVA_HOME:-}" /usr/lib/jvm/*25* /usr/lib/jvm/*; do
+    [ -n "$c" ] && [ -x "$c/bin/java" ] || continue
+    m=$(java_major "$c")
+    if [ -n "$m" ] && [ "$m" -ge 25 ]; then
+      export JAVA_HOME="$c"
+      return 0
+    fi
+  done
+  echo "run-c2c: no JDK >= 25 found (looked at \$JAVA_HOME and /usr/lib/jvm/*); set JAVA_HOME" >&2
+  return 1
+}
+find_jdk
+java="$JAVA_HOME/bin/java"
+
+# ---- build the bench jar when missing or older than its sources ----
+if [ ! -f "$jar" ] || [ -n "$(find "$root/bench/src" "$root/bench/pom.xml" "$root/proto/src" -newer "$jar" -print -quit 2>/dev/null)" ]; then
+  echo "run-c2c: building bench/target/benchmarks.jar ..." >&2
+  (cd "$root" && timeout 1200 ./mvnw -B -q -ntp -DskipTests -pl bench -am install >&2)
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/stoa-c2c.XXXXXX")
+results="$work/results.jsonl"
+relay_pid="" stoa_pid=""
+
+stop_pid() {  # stop_pid PID NAME: TERM, up to 30 s, then KILL
+  local pid=$1 name=$2 i
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 1 300); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  echo "run-c2c: $name (pid $pid) did not stop in 30 s; killing" >&2
+  kill -KILL "$pid" 2>/dev/null || true
+}
+cleanup() {
+  stop_pid "$stoa_pid" stoa
+  stop_pid "$relay_pid" relay
+  if [ "$keep" = true ]; then
+    echo "run-c2c: logs and results kept in $work" >&2
+  else
+    rm -rf "$work"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+http_status() {  # http_status URL -> prints the HTTP status code, or 000
+  if command -v curl >/dev/null; then
+    curl -s -o /dev/null -m 2 -w '%{http_code}' "$1" || true
+  else
+    local hostport=${1#http://}; hostport=${hostport%%/*}; local path="/${1#http://*/}"
+    (exec 3<>"/dev/tcp/${hostport%:*}/${hostport#*:}" && printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "$path" "$hostport" >&3 \
+      && timeout 2 head -n 1 <&3 | awk '{print $2}') 2>/dev/null || echo 000
+  fi
+}
+wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...: polls every 0.2 s
+  local limit=$1 what=$2; shift 2
+  local deadline=$((SECONDS + limit))
+  until "$@"; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "run-c2c: $what not ready within $limit s" >&2
+      return 1
+    fi
+    sleep 0.2
+  done
+}
+
+cores=$(nproc 2>/dev/null || echo 2)
+threads=${threads:-$cores}
+echo "run-c2c: JDK $JAVA_HOME; $cores cores; load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+echo "run-c2c: the generator, the relay and Stoa share these cores; numbers are for comparison on this machine"
+
+# ---- bare relay ----
+port_free "$relay_port" || { echo "run-c2c: port $relay_port is taken; pass --relay-port=" >&2; exit 1; }
+"$java" -Xms512m -Xmx1g -cp "$jar" dev.stoa.bench.BareRelay --host=127.0.0.1 --port="$relay_port" \
+  --instances="$cores" >"$work/relay.log" 2>&1 &
+relay_pid=$!
+wait_for 30 "bare relay" grep -q "listening" "$work/relay.log" || { cat "$work/relay.log" >&2; exit 1; }
+
+# ---- Stoa standalone (or an already running one) ----
+stoa_ws=""
+if [ "$relay_only" = true ]; then
+  echo "run-c2c: --relay-only: Stoa not run"
+elif [ -n "$stoa_http" ]; then
+  stoa_ws="ws://${stoa_http#http://}/v1/ws"
+  [ "$(http_status "$stoa_http/health")" = 200 ] || { echo "run-c2c: $stoa_http/health is not 200" >&2; exit 1; }
+elif [ ! -x "$root/bin/stoa" ]; then
+  echo "run-c2c: bin/stoa not found: Stoa half skipped (rerun when it exists, or pass --stoa-http=... --admin-secret=...)"
+else
+  port_free "$stoa_http_port" || { echo "run-c2c: port $stoa_http_port is taken; pass --stoa-http-port=" >&2; exit 1; }
+  port_free "$stoa_tcp_port" || { echo "run-c2c: port $stoa_tcp_port is taken; pass --stoa-tcp-port=" >&2; exit 1; }
+  admin_secret="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+  stoa_http="http://127.0.0.1:$stoa_http_port"
+  stoa_ws="ws://127.0.0.1:$stoa_http_port/v1/ws"
+  "$root/bin/stoa" standalone --data.dir="$work/stoa-data" --host=127.0.0.1 --http.port="$stoa_http_port" \
+    --tcp.port="$stoa_tcp_port" --admin.secret="$admin_secret" --cluster.name="stoa-bench-$$" \
+    ${STOA_EXTRA_ARGS:-} >"$work/stoa.log" 2>&1 &
+  stoa_pid=$!
+  stoa_up() {
+    kill -0 "$stoa_pid" 2>/dev/null || { echo "run-c2c: stoa exited; log:" >&2; tail -n 40 "$work/stoa.log" >&2; exit 1; }
+    [ "$(http_status "$stoa_http/health")" = 200 ]
+  }
+  wait_for "$stoa_start_timeout" "stoa standalone" stoa_up || { tail -n 40 "$work/stoa.log" >&2; exit 1; }
+  echo "run-c2c: stoa standalone up on $stoa_http (data in $work/stoa-data)"
+fi
+
+# ---- rounds ----
+common=(--pairs="$pairs" --duration="$duration" --warmup="$warmup" --body-bytes="$body" --threads="$threads"
+        --window="$window" --drain=10 --connect-timeout=60)
+bound=$((2 * 60 + warmup + duration + 10 + 60))
+load() {  # load TARGET MODE
+  local target=$1 mode=$2 args=()
+  if [ "$target" = relay ]; then
+    args=(--target=relay --url="ws://127.0.0.1:$relay_port/relay")
+  else
+    args=(--target=stoa --url="$stoa_ws" --http="$stoa_http" --admin-secret="$admin_secret" --encoding="$encoding")
+  fi
+  if [ "$mode" = max ]; then args+=(--max-rate); else args+=(--rate="$rate"); fi
+  echo "--- round $round: $target $mode"
+  if ! timeout "$bound" "$java" -Xms1g -Xmx1g -cp "$jar" dev.stoa.bench.C2cLoad "${args[@]}" "${common[@]}" \
+      >"$work/run.out" 2>"$work/run.err"; then
+    echo "run-c2c: $target $mode run failed or timed out after $bound s:" >&2
+    cat "$work/run.err" >&2
+  fi
+  grep '^{' "$work/run.out" >>"$results" || true
+  grep -v '^{' "$work/run.out" || true
+}
+for round in $(seq 1 "$rounds"); do
+  load relay open
+  if [ -n "$stoa_ws" ]; then load stoa open; fi
+  load relay max
+  if [ -n "$stoa_ws" ]; then load stoa max; fi
+done
+
+echo
+echo "=== summary: $rounds round(s), $pairs pairs, $body-byte bodies, open loop at $rate msg/s, max-rate window $window ==="
+"$java" -cp "$jar" dev.stoa.bench.C2cSummary "$results"
+cp "$results" "$root/bench/target/c2c-results.jsonl" 2>/dev/null && echo "(raw results: bench/target/c2c-results.jsonl)"

@@ -1,0 +1,42 @@
+package dev.stoa.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class C2cSummaryTest {
+  private static String run(String target, String mode, double delivered, double p99) {
+    return "{\"target\":\"" + target + "\",\"mode\":\"" + mode + "\",\"offeredRate\":" + (mode.equals("open") ? 2000 : 0)
+        + ",\"deliveredPerSec\":" + delivered + ",\"p50Ms\":1.0,\"p99Ms\":" + p99 + ",\"errorCount\":0,\"undelivered\":0}";
+  }
+
+  @Test
+  void reportsMediansSpreadAndRatiosAgainstTheTargets() {
+    List<String> lines = List.of(
+        "relay, 50 pairs, ... human line",
+        run("relay", "open", 2000, 2.0), run("stoa", "open", 2000, 12.0),
+        run("relay", "max-rate", 40000, 30), run("stoa", "max-rate", 12000, 80),
+        run("relay", "open", 2000, 3.0), run("stoa", "open", 2000, 30.0),
+        run("relay", "max-rate", 44000, 30), run("stoa", "max-rate", 8800, 80),
+        run("relay", "open", 2000, 4.0), run("stoa", "open", 2000, 15.0),
+        run("relay", "max-rate", 36000, 30), run("stoa", "max-rate", 9000, 80),
+        "{\"truncated");
+
+    String s = C2cSummary.summarize(lines);
+
+    assertThat(s).contains("delivered at saturation: 40000 msg/s (min 36000, max 44000, n=3)");
+    assertThat(s).contains("p99 at 2000 msg/s offered: 15.00 ms (min 12.00, max 30.00, n=3)");
+    // 9000 / 40000; per round 12000/40000, 8800/44000, 9000/36000
+    assertThat(s).contains("delivered msg/s at saturation: 0.225 (per round min 0.200, max 0.300); target >= 0.25: NOT MET");
+    assertThat(s).contains("stoa 15.00 ms, relay 3.00 ms); target stoa p99 <= 20 ms: MET");
+  }
+
+  @Test
+  void saysWhatWasNotRun() {
+    String s = C2cSummary.summarize(List.of(run("relay", "max-rate", 40000, 30)));
+
+    assertThat(s).contains("stoa:\n  delivered at saturation: not run");
+    assertThat(s).contains("p99 under offered load: not run").doesNotContain("ratio stoa/relay");
+  }
+}
