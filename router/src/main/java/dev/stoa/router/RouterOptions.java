@@ -1,0 +1,98 @@
+package dev.stoa.router;
+
+import dev.stoa.common.config.Config;
+import dev.stoa.common.config.ConfigKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Options of the cluster fabric (Hazelcast member, route table, service directory) of one process.
+ * Validated on construction; immutable.
+ *
+ * @param clusterName Hazelcast cluster name; members with another name never join
+ * @param clusterPort first Hazelcast member port; the member auto-increments from it when taken
+ * @param clusterMembers {@code host} or {@code host:port} of members to join over TCP/IP; empty
+ *     means this member runs alone and joins nobody
+ * @param routeTtl a route not refreshed for longer than this is dropped
+ * @param grpcPort port of this process's internal gRPC endpoint; 0 picks a free one (the bound
+ *     port is what gets announced)
+ * @param rpcTimeout deadline of one internal gRPC call made through the directory
+ */
+public record RouterOptions(String clusterName, int clusterPort, List<String> clusterMembers,
+    Duration routeTtl, int grpcPort, Duration rpcTimeout) {
+
+  public static final ConfigKey<String> CLUSTER_NAME =
+      ConfigKey.string("cluster.name", "stoa", "Hazelcast cluster name");
+  public static final ConfigKey<Integer> CLUSTER_PORT =
+      ConfigKey.integer("cluster.port", 5701, 1, 65535,
+          "first Hazelcast member port (auto-incremented when taken)");
+  public static final ConfigKey<List<String>> CLUSTER_MEMBERS =
+      ConfigKey.list("cluster.members", List.of(),
+          "comma-separated host[:port] of cluster members; empty = this member alone");
+  public static final ConfigKey<Integer> ROUTE_TTL_SECONDS =
+      ConfigKey.integer("route.ttl.seconds", 90, 1, 86_400,
+          "seconds a route lives without a refresh");
+  public static final ConfigKey<Integer> GRPC_PORT =
+      ConfigKey.integer("grpc.port", 0, 0, 65535, "internal gRPC port; 0 = any free port");
+  public static final ConfigKey<Integer> RPC_TIMEOUT_MS =
+      ConfigKey.integer("rpc.timeout.ms", 10_000, 1, 600_000,
+          "deadline of one internal gRPC call, milliseconds");
+
+  public static final List<ConfigKey<?>> KEYS =
+      List.of(CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS, ROUTE_TTL_SECONDS, GRPC_PORT, RPC_TIMEOUT_MS);
+
+  public RouterOptions {
+    if (clusterName == null || clusterName.isBlank()) {
+      throw new IllegalArgumentException("cluster.name: must not be empty");
+    }
+    if (clusterPort < 1 || clusterPort > 65535) {
+      throw new IllegalArgumentException("cluster.port: must be in 1..65535, got " + clusterPort);
+    }
+    clusterMembers = List.copyOf(clusterMembers);
+    if (routeTtl == null || routeTtl.isNegative() || routeTtl.isZero()) {
+      throw new IllegalArgumentException("route.ttl: must be positive, got " + routeTtl);
+    }
+    if (grpcPort < 0 || grpcPort > 65535) {
+      throw new IllegalArgumentException("grpc.port: must be in 0..65535, got " + grpcPort);
+    }
+    if (rpcTimeout == null || rpcTimeout.isNegative() || rpcTimeout.isZero()) {
+      throw new IllegalArgumentException("rpc.timeout: must be positive, got " + rpcTimeout);
+    }
+  }
+
+  public static RouterOptions from(Config config) {
+    return new RouterOptions(config.get(CLUSTER_NAME), config.get(CLUSTER_PORT), config.get(CLUSTER_MEMBERS),
+        Duration.ofSeconds(config.get(ROUTE_TTL_SECONDS)), config.get(GRPC_PORT),
+        Duration.ofMillis(config.get(RPC_TIMEOUT_MS)));
+  }
+
+  /** Every key at its default. */
+  public static RouterOptions defaults() {
+    return from(Config.of(KEYS, Map.of()));
+  }
+
+  public RouterOptions withClusterName(String name) {
+    return new RouterOptions(name, clusterPort, clusterMembers, routeTtl, grpcPort, rpcTimeout);
+  }
+
+  public RouterOptions withClusterPort(int port) {
+    return new RouterOptions(clusterName, port, clusterMembers, routeTtl, grpcPort, rpcTimeout);
+  }
+
+  public RouterOptions withClusterMembers(List<String> members) {
+    return new RouterOptions(clusterName, clusterPort, members, routeTtl, grpcPort, rpcTimeout);
+  }
+
+  public RouterOptions withRouteTtl(Duration ttl) {
+    return new RouterOptions(clusterName, clusterPort, clusterMembers, ttl, grpcPort, rpcTimeout);
+  }
+
+  public RouterOptions withGrpcPort(int port) {
+    return new RouterOptions(clusterName, clusterPort, clusterMembers, routeTtl, port, rpcTimeout);
+  }
+
+  public RouterOptions withRpcTimeout(Duration timeout) {
+    return new RouterOptions(clusterName, clusterPort, clusterMembers, routeTtl, grpcPort, timeout);
+  }
+}

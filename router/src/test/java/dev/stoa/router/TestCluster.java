@@ -1,0 +1,88 @@
+package dev.stoa.router;
+
+import dev.stoa.common.config.NodeOptions;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real Hazelcast members on 127.0.0.1 in this JVM, each with its own Vertx, in a cluster of a
+ * random name (so a member of another test run on this machine can never join it).
+ */
+final class TestCluster implements AutoCloseable {
+  record Member(Vertx vertx, ClusterNode node, RouterOptions options, NodeOptions nodeOptions) {}
+
+  private final String name = "stoa-test-" + UUID.randomUUID();
+  private final Duration routeTtl;
+  private final List<Member> members = new ArrayList<>();
+  private String seed;
+
+  private TestCluster(Duration routeTtl) {
+    this.routeTtl = routeTtl;
+  }
+
+  static TestCluster start(int size) throws Exception {
+    return start(size, Duration.ofSeconds(90));
+  }
+
+  static TestCluster start(int size, Duration routeTtl) throws Exception {
+    TestCluster cluster = new TestCluster(routeTtl);
+    for (int i = 0; i < size; i++) {
+      cluster.add();
+    }
+    return cluster;
+  }
+
+  static NodeOptions nodeOptions(String id) {
+    return new NodeOptions(Path.of("data"), "127.0.0.1", "", id);
+  }
+
+  /** Starts one more member that joins the first one. */
+  Member add() throws Exception {
+    int port = freePort();
+    List<String> join = seed == null ? List.of() : List.of(seed);
+    RouterOptions options = RouterOptions.defaults().withClusterName(name).withClusterPort(port)
+        .withClusterMembers(join).withRouteTtl(routeTtl).withRpcTimeout(Duration.ofSeconds(5));
+    Vertx vertx = Vertx.vertx();
+    NodeOptions nodeOptions = nodeOptions("m" + members.size());
+    ClusterNode node = new ClusterNode(vertx, options, nodeOptions);
+    node.start().await(60, TimeUnit.SECONDS);
+    if (seed == null) {
+      seed = "127.0.0.1:" + node.hazelcast().getCluster().getLocalMember().getAddress().getPort();
+    }
+    Member member = new Member(vertx, node, options, nodeOptions);
+    members.add(member);
+    return member;
+  }
+
+  Member member(int i) {
+    return members.get(i);
+  }
+
+  /** Stops one member's Hazelcast and Vertx (a graceful leave). */
+  void stop(Member member) throws Exception {
+    if (members.remove(member)) {
+      member.node().stop().await(60, TimeUnit.SECONDS);
+      member.vertx().close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (Member member : List.copyOf(members).reversed()) {
+      stop(member);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
