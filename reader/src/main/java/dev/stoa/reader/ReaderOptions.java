@@ -1,0 +1,54 @@
+package dev.stoa.reader;
+
+import dev.stoa.common.config.Config;
+import dev.stoa.common.config.ConfigKey;
+import java.util.List;
+
+/**
+ * Options of the reader role (DESIGN.md §3 "Pull / sync"), read once at start-up. A request
+ * limit of 0 takes the default; the largest limit a client may ask for is {@value #MAX_LIMIT}
+ * (PROTOCOL.md).
+ *
+ * @param pullLimitDefault messages per pull page when the request gives no limit
+ * @param syncLimitDefault messages per sync page when the request gives no limit
+ * @param threads platform threads that read storage (RocksDB calls are native and would pin
+ *     virtual threads to the few carriers)
+ */
+public record ReaderOptions(int pullLimitDefault, int syncLimitDefault, int threads) {
+  public static final int MAX_LIMIT = 200;
+  public static final int DEFAULT_PULL_LIMIT = 50;
+  public static final int DEFAULT_SYNC_LIMIT = 100;
+  public static final int DEFAULT_THREADS = 16;
+
+  public static final ConfigKey<Integer> PULL_LIMIT_DEFAULT = ConfigKey.integer("reader.pull.limit.default",
+      DEFAULT_PULL_LIMIT, 1, MAX_LIMIT, "messages per pull page when the client gives no limit");
+  public static final ConfigKey<Integer> SYNC_LIMIT_DEFAULT = ConfigKey.integer("reader.sync.limit.default",
+      DEFAULT_SYNC_LIMIT, 1, MAX_LIMIT, "messages per sync page when the client gives no limit");
+
+  public static final ConfigKey<Integer> THREADS = ConfigKey.integer("reader.threads",
+      DEFAULT_THREADS, 1, 1024, "threads that read storage for pull and sync");
+
+  public static final List<ConfigKey<?>> KEYS = List.of(PULL_LIMIT_DEFAULT, SYNC_LIMIT_DEFAULT, THREADS);
+
+  public ReaderOptions {
+    requireLimit("reader.pull.limit.default", pullLimitDefault);
+    requireLimit("reader.sync.limit.default", syncLimitDefault);
+    if (threads < 1) {
+      throw new IllegalArgumentException("reader.threads: must be >= 1, got " + threads);
+    }
+  }
+
+  public static ReaderOptions defaults() {
+    return new ReaderOptions(DEFAULT_PULL_LIMIT, DEFAULT_SYNC_LIMIT, DEFAULT_THREADS);
+  }
+
+  public static ReaderOptions from(Config config) {
+    return new ReaderOptions(config.get(PULL_LIMIT_DEFAULT), config.get(SYNC_LIMIT_DEFAULT), config.get(THREADS));
+  }
+
+  private static void requireLimit(String key, int value) {
+    if (value < 1 || value > MAX_LIMIT) {
+      throw new IllegalArgumentException(key + ": must be 1.." + MAX_LIMIT + ", got " + value);
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package dev.stoa.writer;
+
+import dev.stoa.common.StoaException;
+import dev.stoa.kv.KvStore;
+import dev.stoa.proto.client.Code;
+import dev.stoa.proto.client.Message;
+import dev.stoa.proto.client.SendAck;
+import dev.stoa.proto.internal.SendRequest;
+import dev.stoa.proto.internal.SendResult;
+import dev.stoa.proto.internal.Writer;
+import dev.stoa.writer.impl.Committer;
+import dev.stoa.writer.impl.DedupKey;
+import dev.stoa.writer.impl.Lane;
+import dev.stoa.writer.impl.SendValidator;
+import dev.stoa.writer.impl.ValidSend;
+import dev.stoa.writer.impl.WriterMetrics;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The causal send path of DESIGN.md §3: validation and membership, dedup on (user, device,
+ * clientMsgId), per-session sequencing, one durable batch (body, session chain, both user chains,
+ * dedup record), the sendAck, then the push trigger.
+ *
+ * <p><b>Answers.</b> {@link #send} never fails for bad input: a rejection is a {@link SendResult}
+ * whose {@code ack.code} is the PROTOCOL.md code, {@code ack.clientMsgId} and {@code ack.sessionId}
+ * as the client gave them, and {@code error} naming the field. The future fails only for an
+ * internal fault (storage), which the caller maps to INTERNAL. A full lane answers UNAVAILABLE
+ * ("writer overloaded, retry"). An OK ack is returned only after the batch is durable.
+ *
+ * <p><b>Dedup.</b> The ack of a stored send is kept under {@code ChainKeys.dedup} in the same
+ * batch as the message, so a resend returns the first ack exactly (msgId, seq, preSeq, preMsgId,
+ * sentAt). A resend arriving while the first is still in progress waits for the first's answer
+ * (in-flight map), so concurrent duplicates never both write.
+ *
+ * <p><b>Order.</b> A session is served by lane {@code floorMod(sessionId.hashCode(), lanes)}, one
+ * thread processing its queue in order and waiting for each commit, so seq order is arrival order
+ * and commit order. Commits of all lanes go through one group-commit thread ({@code Committer}),
+ * which also draws msgIds and user-chain numbers so that those follow commit order too.
+ *
+ * <p><b>Threads.</b> {@link #send} may be called from any thread and does no I/O itself; storage
+ * runs on the lane and commit threads; the returned future and the push trigger run on the
+ * caller's Vert.x context. {@link #close} blocks: call it off the event loop. Thread-safe.
+ */
+public final class SendPipeline implements Writer, AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(SendPipeline.class.getName());
+  private static final long CLOSE_TIMEOUT_MILLIS = 10_000;
+
+  private final Vertx vertx;
+  private final PushTrigger pushTrigger;
+  private final SendValidator validator;
+  private final Committer committer;
+  private final Lane[] lanes;
+  private final WriterMetrics metrics = new WriterMetrics();
+  private final ConcurrentHashMap<DedupKey, CompletableFuture<SendResult>> inFlight = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  /**
+   * Starts the lane and commit threads.
+   *
+   * @param msgIds source of positive, cluster-unique msgIds (Hazelcast Flake ids in production)
+   * @param clock gives sentAt
+   */
+  public SendPipeline(Vertx vertx, KvStore kv, LongSupplier msgIds, PushTrigger pushTrigger,
+      WriterOptions options, Clock clock) {
+    this.vertx = vertx;
+    this.pushTrigger = pushTrigger;
+    this.validator = new SendValidator(options.bodyMaxBytes());
+    this.committer = new Committer(kv, msgIds, options.seqBlockSize(), options.userCacheMax());
+    this.lanes = new Lane[options.lanes()];
+    int perLane = Math.max(1, options.sessionCacheMax() / options.lanes());
+    for (int i = 0; i < lanes.length; i++) {
+      lanes[i] = new Lane(i, options.queueMax(), perLane, kv, committer, options.seqBlockSize(), clock);
+    }
+    committer.start();
+  }
+
+  @Override
+  public Future<SendResult> send(SendRequest request) {
+    long start = System.nanoTime();
+    Context context = vertx.getOrCreateContext();
+    ValidSend send;
+    try {
+      send = validator.validate(request);
+    } catch (StoaException e) {
+      metrics.rejected(e.code(), start);
+      return Future.succeededFuture(rejection(request, e.code(), e.getMessage()));
+    }
+    if (closed) {
+      metrics.rejected(Code.UNAVAILABLE, start);
+      return Future.succeededFuture(rejection(request, Code.UNAVAILABLE, "writer: stopping, retry"));
+    }
+    DedupKey key = send.dedupKey();
+    CompletableFuture<SendResult> answer = new CompletableFuture<>();
+    CompletableFuture<SendResult> first = inFlight.putIfAbsent(key, answer);
+    if (first != null) {
+      return Future.fromCompletionStage(first, context).andThen(ar -> {
+        if (ar.succeeded() && ar.result().getAck().getCode() == Code.OK) {
+          metrics.duplicate(start);
+        } else if (ar.succeeded()) {
+          metrics.rejected(ar.result().getAck().getCode(), start);
+        } else {
+          metrics.error(start);
+        }
+      });
+    }
+    Lane lane = lanes[Math.floorMod(send.session().id().hashCode(), lanes.length)];
+    if (!lane.submit(() -> process(lane, send, key, answer, context, start))) {
+      inFlight.remove(key, answer);
+      metrics.rejected(Code.UNAVAILABLE, start);
+      SendResult overloaded = rejection(request, Code.UNAVAILABLE, "writer overloaded, retry: lane "
+          + lane.index() + " already holds " + lane.queued() + " queued sends (writer.queue.max="
+          + lane.queueMax() + ")");
+      answer.complete(overloaded);
+      return Future.succeededFuture(overloaded);
+    }
+    return Future.fromCompletionStage(answer, context);
+  }
+
+  /** Runs on the lane thread. */
+  private void process(Lane lane, ValidSend send, DedupKey key, CompletableFuture<SendResult> answer,
+      Context context, long start) {
+    Lane.Outcome outcome;
+    try {
+      outcome = lane.process(send);
+    } catch (Throwable t) {
+      LOG.warning("send of user '" + send.userId() + "' device '" + send.deviceId()
+          + "' clientMsgId '" + send.clientMsgId() + "' to " + send.session().id() + " failed: " + t);
+      metrics.error(start);
+      inFlight.remove(key, answer);
+      answer.completeExceptionally(t);
+      return;
+    }
+    if (outcome.duplicate()) {
+      metrics.duplicate(start);
+    } else {
+      metrics.ok(start);
+    }
+    inFlight.remove(key, answer);
+    answer.complete(SendResult.newBuilder().setAck(outcome.ack()).build());
+    if (outcome.message() != null) {
+      // Queued behind the completion of the answer on the same context: ack first, then push.
+      Message message = outcome.message();
+      List<String> members = send.session().c2cMembers();
+      context.runOnContext(v -> triggerPush(members, send.connId(), message));
+    }
+  }
+
+  private void triggerPush(List<String> members, long senderConnId, Message message) {
+    Future<Void> f;
+    try {
+      f = pushTrigger.push(members, senderConnId, message);
+    } catch (RuntimeException e) {
+      f = Future.failedFuture(e);
+    }
+    f.onFailure(e -> {
+      metrics.pushFailed();
+      LOG.log(Level.WARNING, "push trigger of msgId " + Long.toUnsignedString(message.getMsgId())
+          + " in " + message.getSessionId() + " failed", e);
+    });
+  }
+
+  private static SendResult rejection(SendRequest request, Code code, String error) {
+    SendAck ack = SendAck.newBuilder()
+        .setCode(code)
+        .setClientMsgId(request.getSend().getClientMsgId())
+        .setSessionId(request.getSend().getSessionId())
+        .build();
+    return SendResult.newBuilder().setAck(ack).setError(error).build();
+  }
+
+  /**
+   * Stops taking sends (later ones are answered UNAVAILABLE), lets every queued send finish, then
+   * stops the threads. Blocks up to about 20 s; call it off the event loop. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      for (Lane lane : lanes) {
+        lane.shutdown();
+      }
+      for (Lane lane : lanes) {
+        if (!lane.awaitTermination(CLOSE_TIMEOUT_MILLIS)) {
+          LOG.warning("writer lane " + lane.index() + " did not finish within " + CLOSE_TIMEOUT_MILLIS + " ms");
+        }
+      }
+      committer.close(CLOSE_TIMEOUT_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

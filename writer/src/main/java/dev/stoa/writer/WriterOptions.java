@@ -1,0 +1,71 @@
+package dev.stoa.writer;
+
+import dev.stoa.common.config.Config;
+import dev.stoa.common.config.ConfigKey;
+import java.util.List;
+
+/**
+ * Options of the writer role (DESIGN.md §3 "Send, causal"), read once at start-up.
+ *
+ * @param bodyMaxBytes largest message body accepted, in UTF-8 bytes; a larger one is TOO_LARGE
+ * @param seqBlockSize how many seq / userSeq numbers one compare-and-set on a head key reserves;
+ *     a restart skips what is left of the block (the legal seq jump)
+ * @param lanes sessions are spread over this many lanes by {@code hash(sessionId) % lanes}; one
+ *     lane processes its sends strictly one after another
+ * @param queueMax sends that may wait in one lane; beyond it a send is answered UNAVAILABLE
+ * @param sessionCacheMax sessions whose sequencer and head are kept in memory, over all lanes;
+ *     an evicted session is reloaded on its next send and its seq jumps to a fresh block
+ * @param userCacheMax users whose user-chain sequencer is kept in memory
+ */
+public record WriterOptions(int bodyMaxBytes, int seqBlockSize, int lanes, int queueMax,
+    int sessionCacheMax, int userCacheMax) {
+
+  public static final int DEFAULT_BODY_MAX_BYTES = 32768;
+  public static final int DEFAULT_SEQ_BLOCK_SIZE = 1000;
+  public static final int DEFAULT_LANES = 32;
+  public static final int DEFAULT_QUEUE_MAX = 1000;
+  public static final int DEFAULT_SESSION_CACHE_MAX = 100_000;
+  public static final int DEFAULT_USER_CACHE_MAX = 100_000;
+
+  public static final ConfigKey<Integer> BODY_MAX_BYTES = ConfigKey.integer("writer.body.max.bytes",
+      DEFAULT_BODY_MAX_BYTES, 1, 16 * 1024 * 1024, "largest message body in UTF-8 bytes");
+  public static final ConfigKey<Integer> SEQ_BLOCK_SIZE = ConfigKey.integer("writer.seq.block.size",
+      DEFAULT_SEQ_BLOCK_SIZE, 1, 1_000_000, "seq numbers reserved per compare-and-set on a sequencer head");
+  public static final ConfigKey<Integer> LANES = ConfigKey.integer("writer.lanes",
+      DEFAULT_LANES, 1, 4096, "lanes that process sends; one session always uses the same lane");
+  public static final ConfigKey<Integer> QUEUE_MAX = ConfigKey.integer("writer.queue.max",
+      DEFAULT_QUEUE_MAX, 1, 1_000_000, "sends waiting per lane before the writer answers UNAVAILABLE");
+  public static final ConfigKey<Integer> SESSION_CACHE_MAX = ConfigKey.integer("writer.session.cache.max",
+      DEFAULT_SESSION_CACHE_MAX, 1, 100_000_000, "sessions whose sequencer and head stay in memory");
+  public static final ConfigKey<Integer> USER_CACHE_MAX = ConfigKey.integer("writer.user.cache.max",
+      DEFAULT_USER_CACHE_MAX, 1, 100_000_000, "users whose user-chain sequencer stays in memory");
+
+  public static final List<ConfigKey<?>> KEYS = List.of(BODY_MAX_BYTES, SEQ_BLOCK_SIZE, LANES,
+      QUEUE_MAX, SESSION_CACHE_MAX, USER_CACHE_MAX);
+
+  public WriterOptions {
+    requireAtLeast("writer.body.max.bytes", bodyMaxBytes, 1);
+    requireAtLeast("writer.seq.block.size", seqBlockSize, 1);
+    requireAtLeast("writer.lanes", lanes, 1);
+    requireAtLeast("writer.queue.max", queueMax, 1);
+    requireAtLeast("writer.session.cache.max", sessionCacheMax, 1);
+    requireAtLeast("writer.user.cache.max", userCacheMax, 1);
+  }
+
+  /** The defaults above. */
+  public static WriterOptions defaults() {
+    return new WriterOptions(DEFAULT_BODY_MAX_BYTES, DEFAULT_SEQ_BLOCK_SIZE, DEFAULT_LANES,
+        DEFAULT_QUEUE_MAX, DEFAULT_SESSION_CACHE_MAX, DEFAULT_USER_CACHE_MAX);
+  }
+
+  public static WriterOptions from(Config config) {
+    return new WriterOptions(config.get(BODY_MAX_BYTES), config.get(SEQ_BLOCK_SIZE), config.get(LANES),
+        config.get(QUEUE_MAX), config.get(SESSION_CACHE_MAX), config.get(USER_CACHE_MAX));
+  }
+
+  private static void requireAtLeast(String key, int value, int min) {
+    if (value < min) {
+      throw new IllegalArgumentException(key + ": must be >= " + min + ", got " + value);
+    }
+  }
+}

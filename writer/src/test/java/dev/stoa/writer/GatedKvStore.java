@@ -1,0 +1,74 @@
+package dev.stoa.writer;
+
+import dev.stoa.kv.KeyValue;
+import dev.stoa.kv.KvBatch;
+import dev.stoa.kv.KvStore;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A real store with two test switches on {@link #write}: hold every write until released, or fail
+ * writes with a storage error. Reads and compare-and-set pass through.
+ */
+final class GatedKvStore implements KvStore {
+  private final KvStore delegate;
+  private volatile CountDownLatch gate = new CountDownLatch(0);
+  final CountDownLatch writeEntered = new CountDownLatch(1);
+  final AtomicBoolean failWrites = new AtomicBoolean();
+
+  GatedKvStore(KvStore delegate) {
+    this.delegate = delegate;
+  }
+
+  void hold() {
+    gate = new CountDownLatch(1);
+  }
+
+  void release() {
+    gate.countDown();
+  }
+
+  @Override
+  public byte[] get(byte[] key) {
+    return delegate.get(key);
+  }
+
+  @Override
+  public List<byte[]> multiGet(List<byte[]> keys) {
+    return delegate.multiGet(keys);
+  }
+
+  @Override
+  public void write(KvBatch batch) {
+    writeEntered.countDown();
+    try {
+      if (!gate.await(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("test gate not released within 10 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    if (failWrites.get()) {
+      throw new IllegalStateException("injected storage failure");
+    }
+    delegate.write(batch);
+  }
+
+  @Override
+  public List<KeyValue> scan(byte[] startInclusive, byte[] endExclusive, int limit) {
+    return delegate.scan(startInclusive, endExclusive, limit);
+  }
+
+  @Override
+  public boolean compareAndSet(byte[] key, byte[] expected, byte[] update) {
+    return delegate.compareAndSet(key, expected, update);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}

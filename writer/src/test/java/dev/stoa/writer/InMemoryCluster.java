@@ -1,0 +1,142 @@
+package dev.stoa.writer;
+
+import dev.stoa.proto.internal.AckRequest;
+import dev.stoa.proto.internal.Connection;
+import dev.stoa.proto.internal.Empty;
+import dev.stoa.proto.internal.Gateway;
+import dev.stoa.proto.internal.PushRequest;
+import dev.stoa.proto.internal.Reader;
+import dev.stoa.proto.internal.Route;
+import dev.stoa.proto.internal.State;
+import dev.stoa.proto.internal.Writer;
+import dev.stoa.router.RouteTable;
+import dev.stoa.router.ServiceDirectory;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Hand-written in-memory peers of the router: a route table, a directory and state servers. */
+final class InMemoryCluster {
+  private InMemoryCluster() {}
+
+  static final class Routes implements RouteTable {
+    final Map<String, List<Route>> byUser = new ConcurrentHashMap<>();
+    final Set<String> failing = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public Future<Void> register(String userId, Route route) {
+      byUser.computeIfAbsent(userId, k -> new CopyOnWriteArrayList<>()).add(route);
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> unregister(String userId, long connId) {
+      byUser.getOrDefault(userId, List.of()).removeIf(r -> r.getConnId() == connId);
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> refresh(String gatewayId, Collection<UserConnection> connections) {
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<List<Route>> lookup(String userId) {
+      if (failing.contains(userId)) {
+        return Future.failedFuture(new IllegalStateException("route table partition of '" + userId + "' is down"));
+      }
+      return Future.succeededFuture(List.copyOf(byUser.getOrDefault(userId, List.of())));
+    }
+  }
+
+  static final class StateServer implements State {
+    final List<PushRequest> pushes = new CopyOnWriteArrayList<>();
+    volatile boolean failing;
+
+    @Override
+    public Future<Empty> attach(Connection request) {
+      return Future.succeededFuture(Empty.getDefaultInstance());
+    }
+
+    @Override
+    public Future<Empty> detach(Connection request) {
+      return Future.succeededFuture(Empty.getDefaultInstance());
+    }
+
+    @Override
+    public Future<Empty> push(PushRequest request) {
+      if (failing) {
+        return Future.failedFuture(new IllegalStateException("state server is down"));
+      }
+      pushes.add(request);
+      return Future.succeededFuture(Empty.getDefaultInstance());
+    }
+
+    @Override
+    public Future<Empty> ack(AckRequest request) {
+      return Future.succeededFuture(Empty.getDefaultInstance());
+    }
+  }
+
+  static final class Directory implements ServiceDirectory {
+    final Map<String, State> states = new ConcurrentHashMap<>();
+    final Map<String, Object> registered = new ConcurrentHashMap<>();
+    final List<String> log = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Future<Void> register(Role role, String instanceId, Object service) {
+      registered.put(role + "/" + instanceId, service);
+      log.add("register " + role + " " + instanceId);
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> unregister(Role role, String instanceId) {
+      registered.remove(role + "/" + instanceId);
+      log.add("unregister " + role + " " + instanceId);
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Writer writer() {
+      throw new UnsupportedOperationException("not needed by the writer tests");
+    }
+
+    @Override
+    public Reader reader() {
+      throw new UnsupportedOperationException("not needed by the writer tests");
+    }
+
+    @Override
+    public Optional<State> state(String stateServerId) {
+      return Optional.ofNullable(states.get(stateServerId));
+    }
+
+    @Override
+    public Optional<Gateway> gateway(String gatewayId) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> pickStateServer(long connId) {
+      return states.keySet().stream().findFirst();
+    }
+  }
+
+  static Route route(long connId, String device, String stateServerId) {
+    return Route.newBuilder().setConnId(connId).setDeviceId(device).setGatewayId("gw-1")
+        .setStateServerId(stateServerId).build();
+  }
+
+  static List<Long> connIds(List<PushRequest> pushes) {
+    List<Long> out = new ArrayList<>();
+    pushes.forEach(p -> out.addAll(p.getConnIdsList()));
+    return out;
+  }
+}

@@ -1,0 +1,459 @@
+package dev.stoa.writer;
+
+import static dev.stoa.writer.TestSupport.await;
+import static dev.stoa.writer.TestSupport.send;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stoa.common.metrics.Metrics;
+import dev.stoa.kv.KvStore;
+import dev.stoa.kv.RocksDbKvStore;
+import dev.stoa.kv.chain.ChainKeys;
+import dev.stoa.kv.chain.SessionChain;
+import dev.stoa.kv.chain.SessionEntry;
+import dev.stoa.kv.chain.UserChain;
+import dev.stoa.kv.chain.UserEntry;
+import dev.stoa.proto.client.Code;
+import dev.stoa.proto.client.Message;
+import dev.stoa.proto.client.SendAck;
+import dev.stoa.proto.internal.SendRequest;
+import dev.stoa.proto.internal.SendResult;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SendPipelineTest {
+  private static Vertx vertx;
+
+  @TempDir
+  Path dir;
+
+  private KvStore rocks;
+  private GatedKvStore kv;
+  private final AtomicLong msgIds = new AtomicLong(1000);
+  private final TestSupport.RecordingPush pushes = new TestSupport.RecordingPush();
+  private SendPipeline pipeline;
+
+  @BeforeAll
+  static void startVertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stopVertx() throws Exception {
+    await(vertx.close());
+  }
+
+  @BeforeEach
+  void open() {
+    rocks = RocksDbKvStore.open(dir.resolve("kv"));
+    kv = new GatedKvStore(rocks);
+    pipeline = newPipeline(WriterOptions.defaults(), pushes);
+  }
+
+  @AfterEach
+  void close() {
+    kv.release();
+    if (pipeline != null) {
+      pipeline.close();
+    }
+    kv.close();
+  }
+
+  private SendPipeline newPipeline(WriterOptions options, PushTrigger push) {
+    return new SendPipeline(vertx, kv, msgIds::incrementAndGet, push, options, new SteppingClock());
+  }
+
+  private SendResult sendOk(SendRequest request) throws Exception {
+    SendResult r = await(pipeline.send(request));
+    assertThat(r.getAck().getCode()).as(r.getError()).isEqualTo(Code.OK);
+    return r;
+  }
+
+  @Test
+  void assignsSeqOneTwoThreeLinkedByPreSeqAndPreMsgId() throws Exception {
+    // GIVEN alice sends three messages to user:bob
+    List<SendAck> acks = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      acks.add(sendOk(send("alice", "phone", 7, "a-" + i, "user:bob", "hi " + i)).getAck());
+    }
+    // THEN seq 1, 2, 3 in the canonical session, each linked to the one before
+    assertThat(acks).extracting(SendAck::getSessionId).containsOnly("c2c:alice:bob");
+    assertThat(acks).extracting(SendAck::getSeq).containsExactly(1L, 2L, 3L);
+    assertThat(acks).extracting(SendAck::getPreSeq).containsExactly(0L, 1L, 2L);
+    assertThat(acks.get(0).getPreMsgId()).isZero();
+    assertThat(acks.get(1).getPreMsgId()).isEqualTo(acks.get(0).getMsgId());
+    assertThat(acks.get(2).getPreMsgId()).isEqualTo(acks.get(1).getMsgId());
+    assertThat(acks).extracting(SendAck::getClientMsgId).containsExactly("a-1", "a-2", "a-3");
+    assertThat(acks.get(2).getSentAt()).isGreaterThan(acks.get(0).getSentAt());
+
+    // AND the session chain, both user chains and the bodies hold them
+    List<SessionEntry> chain = new SessionChain(rocks).range("c2c:alice:bob", 0, 10);
+    assertThat(chain).containsExactly(
+        new SessionEntry(1, acks.get(0).getMsgId(), 0, 0),
+        new SessionEntry(2, acks.get(1).getMsgId(), 1, acks.get(0).getMsgId()),
+        new SessionEntry(3, acks.get(2).getMsgId(), 2, acks.get(1).getMsgId()));
+    for (String user : List.of("alice", "bob")) {
+      assertThat(new UserChain(rocks).range(user, 0, 10)).extracting(UserEntry::msgId)
+          .containsExactly(acks.get(0).getMsgId(), acks.get(1).getMsgId(), acks.get(2).getMsgId());
+    }
+    Message body = Message.parseFrom(rocks.get(ChainKeys.body(acks.get(1).getMsgId())));
+    assertThat(body.getBody()).isEqualTo("hi 2");
+    assertThat(body.getFromUserId()).isEqualTo("alice");
+    assertThat(body.getFromDeviceId()).isEqualTo("phone");
+    assertThat(body.getSeq()).isEqualTo(2);
+    assertThat(body.getPreMsgId()).isEqualTo(acks.get(0).getMsgId());
+    assertThat(body.getSentAt()).isEqualTo(acks.get(1).getSentAt());
+  }
+
+  @Test
+  void bothUsersWriteToTheSameCanonicalSession() throws Exception {
+    SendAck a = sendOk(send("bob", "web", 1, "b-1", "user:alice", "hey")).getAck();
+    SendAck b = sendOk(send("alice", "web", 2, "a-1", "c2c:alice:bob", "ho")).getAck();
+    assertThat(a.getSessionId()).isEqualTo("c2c:alice:bob");
+    assertThat(b.getSessionId()).isEqualTo("c2c:alice:bob");
+    assertThat(b.getSeq()).isEqualTo(2);
+    assertThat(b.getPreMsgId()).isEqualTo(a.getMsgId());
+  }
+
+  @Test
+  void resendReturnsTheFirstAckExactlyAndStoresOneMessage() throws Exception {
+    double hits = counter("stoa_writer_dedup_hits");
+    SendAck first = sendOk(send("alice", "phone", 7, "a-1", "user:bob", "hi")).getAck();
+    // a resend, even with another body and after other messages, answers the first ack
+    sendOk(send("alice", "phone", 7, "a-2", "user:bob", "next"));
+    SendAck again = sendOk(send("alice", "phone", 8, "a-1", "user:bob", "hi, again")).getAck();
+
+    assertThat(again).isEqualTo(first);
+    assertThat(new SessionChain(rocks).range("c2c:alice:bob", 0, 10)).hasSize(2);
+    assertThat(new UserChain(rocks).range("bob", 0, 10)).hasSize(2);
+    assertThat(pushes.calls).hasSize(2);
+    assertThat(counter("stoa_writer_dedup_hits")).isEqualTo(hits + 1);
+
+    // the same clientMsgId from another device is another message
+    SendAck otherDevice = sendOk(send("alice", "laptop", 9, "a-1", "user:bob", "hi")).getAck();
+    assertThat(otherDevice.getMsgId()).isNotEqualTo(first.getMsgId());
+    assertThat(otherDevice.getSeq()).isEqualTo(3);
+  }
+
+  @Test
+  void twentyConcurrentDuplicatesWriteOneMessage() throws Exception {
+    List<SendAck> acks = concurrentDuplicates(i -> "user:bob");
+    assertThat(new SessionChain(rocks).range("c2c:alice:bob", 0, 100)).hasSize(1);
+    assertThat(new UserChain(rocks).range("alice", 0, 100)).hasSize(1);
+    assertThat(acks.get(0).getSessionId()).isEqualTo("c2c:alice:bob");
+  }
+
+  @Test
+  void concurrentDuplicatesSpreadOverLanesStillWriteOneMessage() throws Exception {
+    // the same clientMsgId aimed at 20 sessions lands in several lanes that run in parallel;
+    // only the in-flight map keeps the later ones from writing while the first is not yet durable
+    List<SendAck> acks = concurrentDuplicates(i -> "user:bob" + i);
+    assertThat(new UserChain(rocks).range("alice", 0, 100)).hasSize(1);
+    long stored = 0;
+    for (int i = 0; i < 20; i++) {
+      stored += new SessionChain(rocks).range(dev.stoa.common.SessionId.c2c("alice", "bob" + i).id(), 0, 10).size();
+    }
+    assertThat(stored).isEqualTo(1);
+    assertThat(acks.get(0).getSessionId()).startsWith("c2c:alice:bob");
+  }
+
+  /** 20 threads send clientMsgId dup-1 from alice/phone while the first write is held. */
+  private List<SendAck> concurrentDuplicates(java.util.function.IntFunction<String> sessionOf) throws Exception {
+    double hits = counter("stoa_writer_dedup_hits");
+    kv.hold();
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<SendResult>> answers = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      String sessionId = sessionOf.apply(i);
+      threads.add(Thread.ofPlatform().start(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        Future<SendResult> f = pipeline.send(send("alice", "phone", 7, "dup-1", sessionId, "once"));
+        synchronized (answers) {
+          answers.add(f);
+        }
+      }));
+    }
+    go.countDown();
+    for (Thread t : threads) {
+      t.join(10_000);
+    }
+    assertThat(kv.writeEntered.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread.sleep(50); // let any send that escaped dedup reach the committer before the gate opens
+    kv.release();
+
+    List<SendAck> acks = new ArrayList<>();
+    for (Future<SendResult> f : answers) {
+      acks.add(await(f).getAck());
+    }
+    assertThat(acks).hasSize(20);
+    assertThat(acks).allSatisfy(a -> assertThat(a).isEqualTo(acks.get(0)));
+    assertThat(acks.get(0).getCode()).isEqualTo(Code.OK);
+    assertThat(counter("stoa_writer_dedup_hits")).isEqualTo(hits + 19);
+    return acks;
+  }
+
+  @Test
+  void rejectionsNameTheFieldAndEchoWhatTheClientSent() throws Exception {
+    String big = "x".repeat(40000);
+    assertRejected(send("alice", "phone", 7, "", "user:bob", "hi"), Code.BAD_REQUEST, "clientMsgId: must be 1-64 chars");
+    assertRejected(send("alice", "phone", 7, "c".repeat(65), "user:bob", "hi"), Code.BAD_REQUEST, "clientMsgId:");
+    assertRejected(send("alice", "phone", 7, "a-1", "bob", "hi"), Code.BAD_REQUEST, "sessionId: must be c2c:<a>:<b>");
+    assertRejected(send("alice", "phone", 7, "a-1", "c2c:bob:alice", "hi"), Code.BAD_REQUEST, "sessionId: c2c session must name its users in byte order");
+    assertRejected(send("alice", "phone", 7, "a-1", "user:al ice", "hi"), Code.BAD_REQUEST, "sessionId (peer user id)");
+    assertRejected(send("alice", "phone", 7, "a-1", "user:alice", "hi"), Code.BAD_REQUEST, "sessionId: a one-to-one session needs two different users");
+    assertRejected(send("alice", "phone", 7, "a-1", "user:bob", ""), Code.BAD_REQUEST, "body: is required");
+    assertRejected(send("alice", "phone", 7, "a-1", "user:bob", big), Code.TOO_LARGE, "body: 40000 bytes exceeds the limit of 32768");
+    // multi-byte characters count in UTF-8 bytes: 20000 x 'é' = 40000 bytes
+    assertRejected(send("alice", "phone", 7, "a-1", "user:bob", "é".repeat(20000)), Code.TOO_LARGE, "body: 40000 bytes exceeds the limit of 32768");
+    assertRejected(send("alice", "phone", 7, "a-1", "c2c:bob:carol", "hi"), Code.FORBIDDEN, "sessionId: user 'alice' is not a member of c2c:bob:carol");
+    assertRejected(send("alice", "phone", 7, "a-1", "group:g", "hi"), Code.NOT_FOUND, "sessionId: group 'g' does not exist");
+    assertRejected(send("alice", "phone", 7, "a-1", "room:r", "hi"), Code.NOT_FOUND, "sessionId: room 'r' does not exist");
+    assertRejected(send("", "phone", 7, "a-1", "user:bob", "hi"), Code.BAD_REQUEST, "userId:");
+    assertRejected(send("alice", "ph/one", 7, "a-1", "user:bob", "hi"), Code.BAD_REQUEST, "deviceId:");
+
+    // nothing was stored or pushed, and a body exactly at the limit passes
+    assertThat(new SessionChain(rocks).range("c2c:alice:bob", 0, 10)).isEmpty();
+    assertThat(pushes.calls).isEmpty();
+    assertThat(sendOk(send("alice", "phone", 7, "a-1", "user:bob", "y".repeat(32768))).getAck().getSeq()).isEqualTo(1);
+  }
+
+  private void assertRejected(SendRequest request, Code code, String errorStart) throws Exception {
+    double before = sends(code.name().toLowerCase());
+    SendResult r = await(pipeline.send(request));
+    assertThat(r.getAck().getCode()).as(r.getError()).isEqualTo(code);
+    assertThat(r.getError()).startsWith(errorStart);
+    assertThat(r.getAck().getClientMsgId()).isEqualTo(request.getSend().getClientMsgId());
+    assertThat(r.getAck().getSessionId()).isEqualTo(request.getSend().getSessionId());
+    assertThat(r.getAck().getMsgId()).isZero();
+    assertThat(sends(code.name().toLowerCase())).isEqualTo(before + 1);
+  }
+
+  @Test
+  void restartKeepsHistoryContinuesSeqAndKeepsDedup() throws Exception {
+    // GIVEN three messages, then the writer and the store are closed and reopened
+    List<SendAck> before = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      before.add(sendOk(send("alice", "phone", 7, "a-" + i, "user:bob", "m" + i)).getAck());
+    }
+    pipeline.close();
+    kv.close();
+    rocks = RocksDbKvStore.open(dir.resolve("kv"));
+    kv = new GatedKvStore(rocks);
+    msgIds.addAndGet(1_000_000); // Flake ids keep rising across a restart
+    pipeline = newPipeline(WriterOptions.defaults(), pushes);
+
+    // WHEN alice resends a-2 and sends a-4
+    SendAck resent = sendOk(send("alice", "phone", 7, "a-2", "user:bob", "m2")).getAck();
+    SendAck fourth = sendOk(send("alice", "phone", 7, "a-4", "user:bob", "m4")).getAck();
+    SendAck fromBob = sendOk(send("bob", "tab", 3, "b-1", "user:alice", "yo")).getAck();
+
+    // THEN the resend is the old ack, and seq continues after 3 (a jump is allowed, never reuse)
+    assertThat(resent).isEqualTo(before.get(1));
+    assertThat(fourth.getSeq()).isGreaterThan(3);
+    assertThat(fourth.getPreSeq()).isEqualTo(3);
+    assertThat(fourth.getPreMsgId()).isEqualTo(before.get(2).getMsgId());
+    assertThat(fromBob.getSeq()).isEqualTo(fourth.getSeq() + 1);
+    assertThat(fromBob.getPreMsgId()).isEqualTo(fourth.getMsgId());
+    List<SessionEntry> chain = new SessionChain(rocks).range("c2c:alice:bob", 0, 10);
+    assertThat(chain).extracting(SessionEntry::seq).containsExactly(1L, 2L, 3L, fourth.getSeq(), fromBob.getSeq());
+    List<UserEntry> bobChain = new UserChain(rocks).range("bob", 0, 10);
+    assertThat(bobChain).hasSize(5);
+    assertThat(bobChain).extracting(UserEntry::userSeq).isSorted().doesNotHaveDuplicates();
+  }
+
+  @Test
+  void concurrentSendsInTenSessionsKeepEachSessionsOrder() throws Exception {
+    int sessions = 10;
+    int perSession = 30;
+    Map<Integer, List<Future<SendResult>>> answers = new HashMap<>();
+    List<Thread> senders = new ArrayList<>();
+    CountDownLatch go = new CountDownLatch(1);
+    for (int s = 0; s < sessions; s++) {
+      List<Future<SendResult>> mine = new ArrayList<>();
+      answers.put(s, mine);
+      String user = "u" + s;
+      senders.add(Thread.ofPlatform().start(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        // one device sends without waiting for acks: its order must be kept
+        for (int i = 0; i < perSession; i++) {
+          mine.add(pipeline.send(send(user, "d", 1, user + "-" + i, "user:hub", user + " #" + i)));
+        }
+      }));
+    }
+    go.countDown();
+    for (Thread t : senders) {
+      t.join(10_000);
+    }
+    for (int s = 0; s < sessions; s++) {
+      String sessionId = "c2c:hub:u" + s;
+      List<SendAck> acks = new ArrayList<>();
+      for (Future<SendResult> f : answers.get(s)) {
+        acks.add(await(f).getAck());
+      }
+      assertThat(acks).extracting(SendAck::getCode).containsOnly(Code.OK);
+      assertThat(acks).extracting(SendAck::getSeq).isSorted().doesNotHaveDuplicates();
+      for (int i = 1; i < acks.size(); i++) {
+        assertThat(acks.get(i).getPreSeq()).isEqualTo(acks.get(i - 1).getSeq());
+        assertThat(acks.get(i).getPreMsgId()).isEqualTo(acks.get(i - 1).getMsgId());
+      }
+      List<SessionEntry> chain = new SessionChain(rocks).range(sessionId, 0, 100);
+      assertThat(chain).extracting(SessionEntry::msgId)
+          .containsExactlyElementsOf(acks.stream().map(SendAck::getMsgId).toList());
+    }
+    // the hub's user chain holds every message once, in commit order: msgIds ascend with userSeq
+    List<UserEntry> hub = new UserChain(rocks).range("hub", 0, 1000);
+    assertThat(hub).hasSize(sessions * perSession);
+    assertThat(hub).extracting(UserEntry::msgId).isSorted().doesNotHaveDuplicates();
+    for (int s = 0; s < sessions; s++) {
+      String sessionId = "c2c:hub:u" + s;
+      assertThat(hub.stream().filter(e -> e.sessionId().equals(sessionId)).map(UserEntry::seq).toList())
+          .hasSize(perSession).isSorted();
+    }
+  }
+
+  @Test
+  void aFullLaneAnswersUnavailable() throws Exception {
+    pipeline.close();
+    pipeline = newPipeline(new WriterOptions(32768, 1000, 1, 1, 100, 100), pushes);
+    kv.hold();
+    Future<SendResult> first = pipeline.send(send("alice", "d", 1, "a-1", "user:bob", "1"));
+    assertThat(kv.writeEntered.await(10, TimeUnit.SECONDS)).isTrue();
+    Future<SendResult> queued = pipeline.send(send("alice", "d", 1, "a-2", "user:bob", "2"));
+    SendResult rejected = await(pipeline.send(send("carol", "d", 1, "c-1", "user:dave", "3")));
+
+    assertThat(rejected.getAck().getCode()).isEqualTo(Code.UNAVAILABLE);
+    assertThat(rejected.getError()).startsWith("writer overloaded, retry").contains("writer.queue.max=1");
+    assertThat(rejected.getAck().getClientMsgId()).isEqualTo("c-1");
+    kv.release();
+    assertThat(await(first).getAck().getSeq()).isEqualTo(1);
+    assertThat(await(queued).getAck().getSeq()).isEqualTo(2);
+    // the rejected send was not remembered: sending it again works
+    assertThat(await(pipeline.send(send("carol", "d", 1, "c-1", "user:dave", "3"))).getAck().getCode())
+        .isEqualTo(Code.OK);
+  }
+
+  @Test
+  void aStorageFaultFailsTheFutureAndTheSessionRecovers() throws Exception {
+    SendAck one = sendOk(send("alice", "d", 1, "a-1", "user:bob", "1")).getAck();
+    double errors = sends("error");
+    kv.failWrites.set(true);
+    Future<SendResult> failed = pipeline.send(send("alice", "d", 1, "a-2", "user:bob", "2"));
+    assertThatThrownBy(() -> await(failed)).isInstanceOf(ExecutionException.class)
+        .hasMessageContaining("injected storage failure");
+    assertThat(sends("error")).isEqualTo(errors + 1);
+    kv.failWrites.set(false);
+
+    // the client retries: the failed send was never acknowledged, so it is stored now
+    SendAck two = sendOk(send("alice", "d", 1, "a-2", "user:bob", "2")).getAck();
+    assertThat(two.getSeq()).isGreaterThan(1);
+    assertThat(two.getPreSeq()).isEqualTo(1);
+    assertThat(two.getPreMsgId()).isEqualTo(one.getMsgId());
+    assertThat(new SessionChain(rocks).range("c2c:alice:bob", 0, 10)).hasSize(2);
+  }
+
+  @Test
+  void pushFollowsTheAckAndGoesToBothMembersWithTheSendersConnection() throws Exception {
+    SendAck ack = sendOk(send("alice", "phone", 42, "a-1", "user:bob", "hi")).getAck();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (pushes.calls.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(pushes.calls).hasSize(1);
+    TestSupport.RecordingPush.Call call = pushes.calls.get(0);
+    assertThat(call.members()).containsExactly("alice", "bob");
+    assertThat(call.senderConnId()).isEqualTo(42);
+    Message m = call.message();
+    assertThat(m.getMsgId()).isEqualTo(ack.getMsgId());
+    assertThat(m.getSeq()).isEqualTo(ack.getSeq());
+    assertThat(m.getSessionId()).isEqualTo("c2c:alice:bob");
+    assertThat(m.getBody()).isEqualTo("hi");
+    assertThat(m.getClientMsgId()).isEqualTo("a-1");
+    assertThat(m).isEqualTo(Message.parseFrom(rocks.get(ChainKeys.body(ack.getMsgId()))));
+  }
+
+  @Test
+  void aFailingPushIsCountedAndTheSendStillSucceeds() throws Exception {
+    pipeline.close();
+    pipeline = newPipeline(WriterOptions.defaults(),
+        (members, conn, message) -> Future.failedFuture(new IllegalStateException("state server down")));
+    double failures = counter("stoa_writer_push_failures");
+    sendOk(send("alice", "phone", 42, "a-1", "user:bob", "hi"));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (counter("stoa_writer_push_failures") == failures && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(counter("stoa_writer_push_failures")).isEqualTo(failures + 1);
+  }
+
+  @Test
+  void aClosedPipelineAnswersUnavailable() throws Exception {
+    pipeline.close();
+    SendResult r = await(pipeline.send(send("alice", "phone", 42, "a-1", "user:bob", "hi")));
+    assertThat(r.getAck().getCode()).isEqualTo(Code.UNAVAILABLE);
+    assertThat(r.getError()).contains("retry");
+  }
+
+  private static double counter(String name) {
+    Counter c = Metrics.registry().find(name).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  private static double sends(String result) {
+    Counter c = Metrics.registry().find("stoa_writer_sends").tag("result", result).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  /** A clock that moves one millisecond forward on every read. */
+  static final class SteppingClock extends Clock {
+    private final AtomicLong millis = new AtomicLong(1_763_800_000_000L);
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public long millis() {
+      return millis.incrementAndGet();
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis());
+    }
+  }
+}
