@@ -1,5 +1,6 @@
 package dev.stoa.common;
 
+import dev.stoa.proto.client.Code;
 import java.util.List;
 
 /**
@@ -66,6 +67,23 @@ public record SessionId(Kind kind, String id, String first, String second) {
       }
       default -> throw StoaException.badRequest(field + ": unknown session kind '" + prefix
           + "', expected c2c, group, room or user");
+    }
+  }
+
+  /**
+   * Checks that {@code userId} may send to and read this session: for c2c it must be one of the two
+   * users (FORBIDDEN otherwise). Group and room sessions answer NOT_FOUND until their storage
+   * paths and membership exist. Messages name the {@code sessionId} field.
+   */
+  public void requireMember(String userId) {
+    switch (kind) {
+      case C2C -> {
+        if (!userId.equals(first) && !userId.equals(second)) {
+          throw StoaException.forbidden("sessionId: user '" + userId + "' is not a member of " + id);
+        }
+      }
+      case GROUP -> throw new StoaException(Code.NOT_FOUND, "sessionId: group '" + first + "' does not exist");
+      case ROOM -> throw new StoaException(Code.NOT_FOUND, "sessionId: room '" + first + "' does not exist");
     }
   }
 

@@ -3,7 +3,6 @@ package dev.stoa.reader.impl;
 import dev.stoa.common.Ids;
 import dev.stoa.common.SessionId;
 import dev.stoa.common.StoaException;
-import dev.stoa.proto.client.Code;
 import dev.stoa.proto.internal.PullRequest;
 import dev.stoa.proto.internal.SyncRequest;
 import dev.stoa.reader.ReaderOptions;
@@ -29,7 +28,7 @@ public final class ReadRequests {
   public Pull pull(PullRequest request) {
     String userId = Ids.requireId("userId", request.getUserId());
     SessionId session = SessionId.parse("sessionId", request.getSessionId(), userId);
-    requireMember(userId, session);
+    session.requireMember(userId);
     long afterSeq = requireSigned("afterSeq", request.getAfterSeq());
     int limit = limit(request.getLimit(), options.pullLimitDefault());
     return new Pull(userId, session, afterSeq, limit);
@@ -40,20 +39,6 @@ public final class ReadRequests {
     long cursor = requireSigned("cursor", request.getCursor());
     int limit = limit(request.getLimit(), options.syncLimitDefault());
     return new Sync(userId, cursor, limit);
-  }
-
-  static void requireMember(String userId, SessionId session) {
-    switch (session.kind()) {
-      case C2C -> {
-        if (!userId.equals(session.first()) && !userId.equals(session.second())) {
-          throw StoaException.forbidden("sessionId: user '" + userId + "' is not a member of " + session.id());
-        }
-      }
-      case GROUP -> throw new StoaException(Code.NOT_FOUND,
-          "sessionId: group '" + session.first() + "' does not exist");
-      case ROOM -> throw new StoaException(Code.NOT_FOUND,
-          "sessionId: room '" + session.first() + "' does not exist");
-    }
   }
 
   /** 0 means {@code defaultLimit}; otherwise 1..{@value ReaderOptions#MAX_LIMIT}. */

@@ -39,17 +39,7 @@ public final class SendValidator {
       throw new StoaException(Code.TOO_LARGE, "body: " + bodyBytes + " bytes exceeds the limit of "
           + bodyMaxBytes);
     }
-    switch (session.kind()) {
-      case C2C -> {
-        if (!userId.equals(session.first()) && !userId.equals(session.second())) {
-          throw StoaException.forbidden("sessionId: user '" + userId + "' is not a member of " + session.id());
-        }
-      }
-      case GROUP -> throw new StoaException(Code.NOT_FOUND,
-          "sessionId: group '" + session.first() + "' does not exist");
-      case ROOM -> throw new StoaException(Code.NOT_FOUND,
-          "sessionId: room '" + session.first() + "' does not exist");
-    }
+    session.requireMember(userId);
     return new ValidSend(userId, deviceId, request.getConnId(), clientMsgId, session, send.getBody());
   }
 }

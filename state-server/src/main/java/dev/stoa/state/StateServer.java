@@ -1,0 +1,293 @@
+package dev.stoa.state;
+
+import dev.stoa.common.Ids;
+import dev.stoa.common.Lifecycle;
+import dev.stoa.common.StoaException;
+import dev.stoa.common.metrics.Metrics;
+import dev.stoa.proto.client.Code;
+import dev.stoa.proto.client.Frame;
+import dev.stoa.proto.client.Push;
+import dev.stoa.proto.internal.AckRequest;
+import dev.stoa.proto.internal.Connection;
+import dev.stoa.proto.internal.DeliverReply;
+import dev.stoa.proto.internal.DeliverRequest;
+import dev.stoa.proto.internal.Empty;
+import dev.stoa.proto.internal.Gateway;
+import dev.stoa.proto.internal.PushRequest;
+import dev.stoa.proto.internal.State;
+import dev.stoa.state.impl.DeliveryEngine;
+import dev.stoa.state.impl.DeliveryEngine.Delivery;
+import dev.stoa.state.impl.DeliveryState;
+import dev.stoa.state.impl.RetransmitScheduler;
+import dev.stoa.state.impl.StateMetrics;
+import io.netty.util.Timeout;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The state server (DESIGN.md §3 "Push"): owns the delivery state of the connections attached to
+ * it, pushes each message through the gateway holding the connection (one {@code deliver} call
+ * per gateway per push) and retransmits it on a timing wheel, with doubling backoff, until an ack
+ * with the matching msgId arrives or the connection is detached. A gateway that answers a
+ * connection is closed, or a gateway id the resolver does not know, detaches the connection.
+ *
+ * <p>Pending pushes persist in {@code <dataDir>/state/<stateServerId>.cmap}; on {@link #start()}
+ * every one found there is re-armed on the gateway it was pushed through (the first retransmit
+ * after the initial delay), so a restart loses nothing unacked.
+ *
+ * <p>Threading: all state lives on one lane thread (a one-thread Vert.x worker pool, which also
+ * does the Chronicle Map file I/O); every {@link State} method hops onto it and its future
+ * completes on the caller's context. The wheel thread only hops to the Vert.x context captured at
+ * {@link #start()}, from where the lane is fed; gateways are called from that context, never from
+ * the lane or the wheel. Calls before {@link #start()} completes or after {@link #stop()} fail
+ * UNAVAILABLE. Thread-safe.
+ */
+public final class StateServer implements State, Lifecycle {
+  private static final Logger LOG = Logger.getLogger(StateServer.class.getName());
+  private static final Empty EMPTY = Empty.getDefaultInstance();
+
+  private final Vertx vertx;
+  private final String id;
+  private final Path file;
+  private final StateOptions options;
+  private final Function<String, Optional<Gateway>> gateways;
+
+  private volatile boolean running;
+  private volatile StateMetrics metrics;
+  private Context context;
+  private WorkerExecutor lane;
+  private Future<Void> stopped;
+  // lane-confined, set by start()
+  private DeliveryState store;
+  private RetransmitScheduler wheel;
+  private DeliveryEngine engine;
+
+  /**
+   * @param stateServerId this server's id in the cluster; also names its file ({@code [A-Za-z0-9_.-]}, ≤ 64)
+   * @param dataDir the process data directory; the map goes to {@code dataDir/state/}
+   * @param gateways resolves a gateway id to the gateway (in production {@code ServiceDirectory::gateway});
+   *     called on the lane thread, may block briefly
+   */
+  public StateServer(Vertx vertx, String stateServerId, Path dataDir, StateOptions options,
+      Function<String, Optional<Gateway>> gateways) {
+    if (!Ids.isValidId(stateServerId)) {
+      throw new IllegalArgumentException("stateServerId: must be 1-" + Ids.MAX_ID_LENGTH
+          + " chars of [A-Za-z0-9_.-], got '" + stateServerId + "'");
+    }
+    this.vertx = vertx;
+    this.id = stateServerId;
+    this.file = mapFile(dataDir, stateServerId);
+    this.options = options;
+    this.gateways = gateways;
+  }
+
+  /** The file holding the pending pushes of {@code stateServerId}. */
+  public static Path mapFile(Path dataDir, String stateServerId) {
+    return dataDir.resolve("state").resolve(stateServerId + ".cmap");
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /** Connections attached now (as of the last operation). */
+  public long connectionCount() {
+    StateMetrics m = metrics;
+    return m == null ? 0 : m.connections();
+  }
+
+  /** Unacked (connection, message) pairs now (as of the last operation). */
+  public long pendingCount() {
+    StateMetrics m = metrics;
+    return m == null ? 0 : m.pending();
+  }
+
+  /**
+   * Opens or recovers the map and re-arms what it holds. Call once, from an event-loop context or
+   * a non-Vert.x thread: the context current then is where gateways are called from.
+   */
+  @Override
+  public Future<Void> start() {
+    context = vertx.getOrCreateContext();
+    lane = vertx.createSharedWorkerExecutor("stoa-state-" + id, 1);
+    return lane.<Void>executeBlocking(() -> {
+      metrics = new StateMetrics(Metrics.registry(), id);
+      try {
+        store = DeliveryState.open(file, options.pendingMax());
+        wheel = new RetransmitScheduler(id, options.tickMs(), options.retransmitInitialMs(),
+            options.retransmitMaxMs());
+        engine = new DeliveryEngine(store, wheel, metrics, options.pendingMax(), this::onTimer);
+        running = true; // before recover(): its timers may fire while it still runs
+        int recovered = engine.recover();
+        LOG.info(() -> "state server " + id + " started on " + file + ", " + recovered + " pending pushes re-armed");
+      } catch (Exception | Error e) {
+        running = false;
+        releaseOnLane();
+        throw e;
+      }
+      return null;
+    }, false).recover(e -> lane.close().transform(ignored -> Future.failedFuture(
+        new IllegalStateException("state server " + id + ": cannot open " + file + ": " + e, e))));
+  }
+
+  /** Stops retransmitting and closes the map; pending pushes stay in the file for the next start. */
+  @Override
+  public synchronized Future<Void> stop() {
+    if (stopped == null) {
+      if (lane == null) {
+        stopped = Future.succeededFuture();
+      } else {
+        running = false;
+        stopped = lane.<Void>executeBlocking(() -> {
+          releaseOnLane();
+          return null;
+        }, false).eventually(() -> lane.close());
+      }
+    }
+    return stopped;
+  }
+
+  @Override
+  public Future<Empty> attach(Connection request) {
+    if (request.getConnId() == 0 || request.getGatewayId().isEmpty()) {
+      return Future.failedFuture(StoaException.badRequest("attach: connId and gatewayId must be set, got connId "
+          + request.getConnId() + " gatewayId '" + request.getGatewayId() + "'"));
+    }
+    return onLane(() -> engine.attach(request.getConnId(), request.getGatewayId()));
+  }
+
+  @Override
+  public Future<Empty> detach(Connection request) {
+    return onLane(() -> engine.detach(request.getConnId()));
+  }
+
+  @Override
+  public Future<Empty> push(PushRequest request) {
+    if (!request.hasMessage() || request.getMessage().getMsgId() == 0) {
+      return Future.failedFuture(StoaException.badRequest("push: message.msgId must be set"));
+    }
+    return onLane(() -> engine.push(request.getConnIdsList(), request.getMessage()).forEach(this::dispatch));
+  }
+
+  @Override
+  public Future<Empty> ack(AckRequest request) {
+    return onLane(() -> engine.ack(request.getConnId(), request.getMsgId()));
+  }
+
+  private Future<Empty> onLane(Runnable task) {
+    return runOnLane(() -> {
+      task.run();
+      return EMPTY;
+    });
+  }
+
+  /** Feeds {@code task} to the lane for its effect; a failure is logged. */
+  private void submit(Runnable task) {
+    runOnLane(() -> {
+      task.run();
+      return null;
+    }).onFailure(e -> {
+      if (running) {
+        LOG.log(Level.WARNING, "state server " + id + ": lane task failed", e);
+      }
+    });
+  }
+
+  /** Runs {@code task} on the lane if this server is running then; fails UNAVAILABLE otherwise. */
+  private <T> Future<T> runOnLane(Callable<T> task) {
+    if (!running) {
+      return Future.failedFuture(unavailable());
+    }
+    try {
+      return lane.executeBlocking(() -> {
+        if (!running) {
+          throw unavailable();
+        }
+        return task.call();
+      }, false);
+    } catch (RuntimeException e) { // the lane closed between the check and the call
+      return Future.failedFuture(unavailable());
+    }
+  }
+
+  /** On the wheel thread: hop, never work here. */
+  private void onTimer(long connId, long msgId, Timeout timeout) {
+    context.runOnContext(v -> submit(() -> engine.retransmit(connId, msgId, timeout).ifPresent(this::dispatch)));
+  }
+
+  /** On the lane: resolve the gateway, then call it from the Vert.x context. */
+  private void dispatch(Delivery delivery) {
+    Optional<Gateway> gateway;
+    try {
+      gateway = gateways.apply(delivery.gatewayId());
+    } catch (RuntimeException e) {
+      metrics.deliverFailed();
+      LOG.log(Level.FINE, "state server " + id + ": resolving gateway " + delivery.gatewayId() + " failed", e);
+      return;
+    }
+    if (gateway.isEmpty()) {
+      LOG.fine(() -> "state server " + id + ": gateway " + delivery.gatewayId() + " unknown; detaching connIds "
+          + delivery.connIds());
+      engine.closed(delivery.gatewayId(), delivery.connIds());
+      return;
+    }
+    DeliverRequest request = DeliverRequest.newBuilder()
+        .addAllConnIds(delivery.connIds())
+        .setFrame(Frame.newBuilder().setPush(Push.newBuilder().setMessage(delivery.message())))
+        .build();
+    context.runOnContext(v -> call(gateway.get(), delivery, request));
+  }
+
+  private void call(Gateway gateway, Delivery delivery, DeliverRequest request) {
+    Future<DeliverReply> reply;
+    try {
+      reply = gateway.deliver(request);
+    } catch (RuntimeException e) {
+      reply = Future.failedFuture(e);
+    }
+    reply.onComplete(ar -> submit(() -> onReply(delivery, ar)));
+  }
+
+  /** On the lane. A failed call is retried by the armed retransmit timers. */
+  private void onReply(Delivery delivery, AsyncResult<DeliverReply> result) {
+    if (result.failed()) {
+      metrics.deliverFailed();
+      LOG.log(Level.FINE, "state server " + id + ": deliver to gateway " + delivery.gatewayId() + " for connIds "
+          + delivery.connIds() + " failed", result.cause());
+      return;
+    }
+    List<Long> closed = result.result().getClosedConnIdsList();
+    if (!closed.isEmpty()) {
+      engine.closed(delivery.gatewayId(), closed);
+    }
+  }
+
+  private void releaseOnLane() {
+    if (wheel != null) {
+      wheel.stop();
+    }
+    if (engine != null) {
+      engine.cancelAll();
+    }
+    if (store != null) {
+      store.close();
+    }
+    if (metrics != null) {
+      metrics.close();
+    }
+  }
+
+  private StoaException unavailable() {
+    return new StoaException(Code.UNAVAILABLE, "state server " + id + " is not running");
+  }
+}

@@ -1,0 +1,236 @@
+package dev.stoa.state.impl;
+
+import dev.stoa.proto.client.Message;
+import io.netty.util.Timeout;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * The delivery decisions of a state server: which connections it knows, what is pending for each,
+ * when to retransmit. Every operation updates the in-memory {@link ConnectionTable} and the
+ * persisted {@link DeliveryState} together, so that a (connection, message) pair is pending in
+ * memory (with an armed timer) exactly when its record is in the map; it returns the gateway calls
+ * to make as {@link Delivery} values and makes none itself. Timers fire on the wheel thread into
+ * the {@link TimerListener}, which must hand them back to the lane. Not thread-safe: every method
+ * runs on the state server's lane thread.
+ */
+public final class DeliveryEngine {
+  private static final Logger LOG = Logger.getLogger(DeliveryEngine.class.getName());
+
+  /** One gateway call to make: deliver {@code message} to {@code connIds}, all held by {@code gatewayId}. */
+  public record Delivery(String gatewayId, List<Long> connIds, Message message) {
+    public Delivery {
+      connIds = List.copyOf(connIds);
+    }
+  }
+
+  /** Receives fired retransmit timers, on the wheel thread. */
+  public interface TimerListener {
+    void fired(long connId, long msgId, Timeout timeout);
+  }
+
+  private final ConnectionTable connections = new ConnectionTable();
+  private final DeliveryState store;
+  private final RetransmitScheduler wheel;
+  private final StateMetrics metrics;
+  private final long pendingMax;
+  private final TimerListener listener;
+
+  public DeliveryEngine(DeliveryState store, RetransmitScheduler wheel, StateMetrics metrics, long pendingMax,
+      TimerListener listener) {
+    this.store = store;
+    this.wheel = wheel;
+    this.metrics = metrics;
+    this.pendingMax = pendingMax;
+    this.listener = listener;
+  }
+
+  /**
+   * Re-arms every record found in the map, each on the gateway it names, first retransmit after
+   * the initial delay (a restart resets the backoff; the attempt count carries on).
+   *
+   * @return the number of records re-armed
+   */
+  public int recover() {
+    int[] recovered = {0};
+    int dropped = store.forEach((connId, msgId, record) -> {
+      ConnectionTable.Entry entry = connections.getOrCreate(connId, record.gatewayId());
+      arm(entry, msgId, wheel.delayAfter(1));
+      recovered[0]++;
+    });
+    metrics.droppedRecords.increment(dropped);
+    updateGauges();
+    return recovered[0];
+  }
+
+  /** Remembers that {@code gatewayId} holds {@code connId}; a move to another gateway rewrites its records. */
+  public void attach(long connId, String gatewayId) {
+    ConnectionTable.Entry entry = connections.getOrCreate(connId, gatewayId);
+    if (!entry.gatewayId.equals(gatewayId)) {
+      entry.gatewayId = gatewayId;
+      for (long msgId : List.copyOf(entry.pending.keySet())) {
+        store.get(connId, msgId).ifPresentOrElse(
+            r -> store.put(connId, msgId, new PushRecord(gatewayId, r.attempts(), r.message())),
+            () -> forgetPending(entry, msgId));
+      }
+    }
+    updateGauges();
+  }
+
+  /** Forgets {@code connId}: cancels its timers and removes its records. True if it was known. */
+  public boolean detach(long connId) {
+    ConnectionTable.Entry entry = connections.remove(connId);
+    if (entry == null) {
+      return false;
+    }
+    for (Map.Entry<Long, Timeout> pending : entry.pending.entrySet()) {
+      pending.getValue().cancel();
+      store.remove(connId, pending.getKey());
+    }
+    updateGauges();
+    return true;
+  }
+
+  /** Detaches those of {@code connIds} still held by {@code gatewayId} (the gateway says they are gone). */
+  public void closed(String gatewayId, Collection<Long> connIds) {
+    for (long connId : connIds) {
+      ConnectionTable.Entry entry = connections.get(connId);
+      if (entry != null && entry.gatewayId.equals(gatewayId)) {
+        detach(connId);
+      }
+    }
+  }
+
+  /**
+   * Records {@code message} as pending for each known connection of {@code connIds} (unknown ones
+   * are counted and skipped) and arms its first retransmit.
+   *
+   * @return one delivery per gateway, in the order the gateways first appear in {@code connIds}
+   */
+  public List<Delivery> push(Collection<Long> connIds, Message message) {
+    long msgId = message.getMsgId();
+    Map<String, List<Long>> byGateway = new LinkedHashMap<>();
+    for (long connId : new LinkedHashSet<>(connIds)) {
+      ConnectionTable.Entry entry = connections.get(connId);
+      if (entry == null) {
+        metrics.unknownConnection.increment();
+        continue;
+      }
+      if (!entry.pending.containsKey(msgId)) {
+        track(entry, msgId, message);
+      }
+      metrics.pushes.increment();
+      byGateway.computeIfAbsent(entry.gatewayId, g -> new ArrayList<>()).add(connId);
+    }
+    updateGauges();
+    List<Delivery> deliveries = new ArrayList<>(byGateway.size());
+    byGateway.forEach((gateway, ids) -> deliveries.add(new Delivery(gateway, ids, message)));
+    return deliveries;
+  }
+
+  /** Removes (connId, msgId) from the pending state; true if it was pending. */
+  public boolean ack(long connId, long msgId) {
+    ConnectionTable.Entry entry = connections.get(connId);
+    if (entry == null) {
+      return false;
+    }
+    Timeout timer = connections.removePending(entry, msgId);
+    if (timer == null) {
+      return false;
+    }
+    timer.cancel();
+    store.remove(connId, msgId);
+    metrics.acks.increment();
+    updateGauges();
+    return true;
+  }
+
+  /**
+   * Handles a fired timer: if {@code timeout} is still the armed timer of (connId, msgId), counts
+   * one more attempt, re-arms with backoff and returns the delivery to make; otherwise (acked,
+   * detached, or superseded meanwhile) nothing.
+   */
+  public Optional<Delivery> retransmit(long connId, long msgId, Timeout timeout) {
+    ConnectionTable.Entry entry = connections.get(connId);
+    if (entry == null || entry.pending.get(msgId) != timeout) {
+      return Optional.empty();
+    }
+    Optional<PushRecord> stored = store.get(connId, msgId);
+    if (stored.isEmpty()) {
+      metrics.droppedRecords.increment();
+      forgetPending(entry, msgId);
+      updateGauges();
+      return Optional.empty();
+    }
+    PushRecord next = stored.get().nextAttempt();
+    store.put(connId, msgId, next);
+    arm(entry, msgId, wheel.delayAfter(next.attempts()));
+    metrics.retransmits.increment();
+    return Optional.of(new Delivery(entry.gatewayId, List.of(connId), next.message()));
+  }
+
+  /** Cancels every timer; the records stay in the map for the next start. */
+  public void cancelAll() {
+    for (ConnectionTable.Entry entry : connections.entries()) {
+      entry.pending.values().forEach(Timeout::cancel);
+    }
+  }
+
+  public int connectionCount() {
+    return connections.size();
+  }
+
+  public int pendingCount() {
+    return connections.pendingCount();
+  }
+
+  private void track(ConnectionTable.Entry entry, long msgId, Message message) {
+    if (connections.pendingCount() >= pendingMax) {
+      overflow(entry.connId, msgId, "pending state holds " + connections.pendingCount() + " of max " + pendingMax);
+      return;
+    }
+    try {
+      store.put(entry.connId, msgId, new PushRecord(entry.gatewayId, 1, message));
+    } catch (RuntimeException e) {
+      overflow(entry.connId, msgId, "state map " + store.file() + " refused the record: " + e);
+      return;
+    }
+    arm(entry, msgId, wheel.delayAfter(1));
+  }
+
+  private void overflow(long connId, long msgId, String why) {
+    metrics.pendingOverflow.increment();
+    double count = metrics.pendingOverflow.count();
+    if (count == 1 || count % 1000 == 0) {
+      LOG.warning(() -> "push of msgId " + msgId + " to connId " + connId
+          + " delivered once without retransmit (" + (long) count + " so far): " + why);
+    }
+  }
+
+  private void arm(ConnectionTable.Entry entry, long msgId, long delayMs) {
+    long connId = entry.connId;
+    Timeout timeout = wheel.schedule(delayMs, t -> listener.fired(connId, msgId, t));
+    Timeout previous = connections.putPending(entry, msgId, timeout);
+    if (previous != null && previous != timeout) {
+      previous.cancel();
+    }
+  }
+
+  private void forgetPending(ConnectionTable.Entry entry, long msgId) {
+    Timeout timer = connections.removePending(entry, msgId);
+    if (timer != null) {
+      timer.cancel();
+    }
+    store.remove(entry.connId, msgId);
+  }
+
+  private void updateGauges() {
+    metrics.setGauges(connections.size(), connections.pendingCount());
+  }
+}
