@@ -1,0 +1,124 @@
+package dev.stoa.gateway.impl;
+
+import dev.stoa.common.StoaException;
+import dev.stoa.proto.client.Code;
+import dev.stoa.proto.client.Messages;
+import dev.stoa.proto.client.Send;
+import dev.stoa.proto.client.SendAck;
+import dev.stoa.proto.client.SyncResult;
+import dev.stoa.proto.internal.AckRequest;
+import dev.stoa.proto.internal.Connection;
+import dev.stoa.proto.internal.PullRequest;
+import dev.stoa.proto.internal.State;
+import dev.stoa.proto.internal.SendRequest;
+import dev.stoa.proto.internal.SyncRequest;
+import dev.stoa.router.ServiceDirectory;
+import io.vertx.core.Future;
+import io.vertx.core.VertxException;
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The gateway's calls to the roles behind it (writer, reader, state server), found through the
+ * {@link ServiceDirectory}. Every returned future either succeeds with the answer or fails with a
+ * {@link StoaException} carrying the PROTOCOL.md code and a message naming the field or role:
+ * an in-band rejection keeps the role's code and message; a transport failure (connection lost,
+ * timeout, gRPC error) is UNAVAILABLE; anything else is INTERNAL and logged. Futures may complete
+ * on any thread. Thread-safe.
+ */
+public final class Backend {
+  private static final Logger LOG = Logger.getLogger(Backend.class.getName());
+
+  private final ServiceDirectory directory;
+
+  public Backend(ServiceDirectory directory) {
+    this.directory = directory;
+  }
+
+  /** Sends through a writer; succeeds only with an OK {@code sendAck}. */
+  public Future<SendAck> send(String userId, String deviceId, long connId, Send send) {
+    SendRequest request = SendRequest.newBuilder().setUserId(userId).setDeviceId(deviceId).setConnId(connId)
+        .setSend(send).build();
+    return call("writer", () -> directory.writer().send(request)).compose(result -> {
+      SendAck ack = result.getAck();
+      if (ack.getCode() == Code.OK) {
+        return Future.succeededFuture(ack);
+      }
+      return Future.failedFuture(rejection(ack.getCode(), result.getError(), "send"));
+    });
+  }
+
+  public Future<Messages> pull(String userId, String sessionId, long afterSeq, int limit) {
+    PullRequest request = PullRequest.newBuilder().setUserId(userId).setSessionId(sessionId)
+        .setAfterSeq(afterSeq).setLimit(limit).build();
+    return call("reader", () -> directory.reader().pull(request)).compose(result -> result.getCode() == Code.OK
+        ? Future.succeededFuture(result.getMessages())
+        : Future.failedFuture(rejection(result.getCode(), result.getError(), "pull")));
+  }
+
+  public Future<SyncResult> sync(String userId, long cursor, int limit) {
+    SyncRequest request = SyncRequest.newBuilder().setUserId(userId).setCursor(cursor).setLimit(limit).build();
+    return call("reader", () -> directory.reader().sync(request)).compose(result -> result.getCode() == Code.OK
+        ? Future.succeededFuture(result.getResult())
+        : Future.failedFuture(rejection(result.getCode(), result.getError(), "sync")));
+  }
+
+  public Future<Void> attach(String stateServerId, Connection connection) {
+    return call("state server '" + stateServerId + "'", () -> state(stateServerId).attach(connection)).mapEmpty();
+  }
+
+  public Future<Void> detach(String stateServerId, Connection connection) {
+    return call("state server '" + stateServerId + "'", () -> state(stateServerId).detach(connection)).mapEmpty();
+  }
+
+  public Future<Void> ack(String stateServerId, long connId, String sessionId, long msgId) {
+    AckRequest request = AckRequest.newBuilder().setConnId(connId).setSessionId(sessionId).setMsgId(msgId).build();
+    return call("state server '" + stateServerId + "'", () -> state(stateServerId).ack(request)).mapEmpty();
+  }
+
+  /** The state server for a new connection, or UNAVAILABLE. */
+  public String pickStateServer(long connId) {
+    return directory.pickStateServer(connId).orElseThrow(() -> new StoaException(Code.UNAVAILABLE,
+        "stateServer: no state server is available; retry later"));
+  }
+
+  private State state(String stateServerId) {
+    return directory.state(stateServerId).orElseThrow(() -> new StoaException(Code.UNAVAILABLE,
+        "stateServer: state server '" + stateServerId + "' is not available; retry later"));
+  }
+
+  private static <T> Future<T> call(String role, Supplier<Future<T>> call) {
+    Future<T> future;
+    try {
+      future = call.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(failure(role, e));
+    }
+    if (future == null) {
+      return Future.failedFuture(failure(role, new IllegalStateException(role + " returned no future")));
+    }
+    return future.recover(e -> Future.failedFuture(failure(role, e)));
+  }
+
+  private static StoaException rejection(Code code, String error, String what) {
+    Code c = code == Code.UNRECOGNIZED ? Code.INTERNAL : code;
+    String message = error == null || error.isEmpty() ? what + ": rejected with " + c.name() : error;
+    return new StoaException(c, message);
+  }
+
+  /** Maps any failure of a call to {@code role} to a StoaException (see the class contract). */
+  public static StoaException failure(String role, Throwable t) {
+    if (t instanceof StoaException se) {
+      return se;
+    }
+    if (t instanceof VertxException || t instanceof IOException || t instanceof TimeoutException) {
+      return new StoaException(Code.UNAVAILABLE, role + ": unavailable (" + t.getClass().getSimpleName()
+          + (t.getMessage() == null ? "" : ": " + t.getMessage()) + "); retry later");
+    }
+    LOG.log(Level.WARNING, "unexpected failure calling " + role, t);
+    return new StoaException(Code.INTERNAL, role + ": internal error (" + t.getClass().getSimpleName() + ")");
+  }
+}

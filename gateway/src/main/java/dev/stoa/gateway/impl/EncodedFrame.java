@@ -1,0 +1,50 @@
+package dev.stoa.gateway.impl;
+
+import dev.stoa.proto.client.Frame;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * One outgoing frame with its encodings computed lazily and at most once each, so a frame
+ * delivered to many connections is serialized once per encoding, not once per connection. The
+ * buffers are shared between connections and must not be modified. Thread-safe.
+ */
+public final class EncodedFrame {
+  private final Frame frame;
+  private String json;
+  private Buffer binary;
+  private Buffer tcp;
+
+  public EncodedFrame(Frame frame) {
+    this.frame = frame;
+  }
+
+  public Frame frame() {
+    return frame;
+  }
+
+  /** The frame case, for metrics. */
+  public Frame.FrameCase type() {
+    return frame.getFrameCase();
+  }
+
+  public synchronized String json() {
+    if (json == null) {
+      json = FrameCodec.toJson(frame);
+    }
+    return json;
+  }
+
+  public synchronized Buffer binary() {
+    if (binary == null) {
+      binary = FrameCodec.toBinary(frame);
+    }
+    return binary;
+  }
+
+  public synchronized Buffer tcp() {
+    if (tcp == null) {
+      tcp = FrameCodec.toTcp(frame);
+    }
+    return tcp;
+  }
+}

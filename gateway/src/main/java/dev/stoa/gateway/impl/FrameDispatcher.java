@@ -1,0 +1,70 @@
+package dev.stoa.gateway.impl;
+
+import dev.stoa.common.Ids;
+import dev.stoa.common.StoaException;
+import dev.stoa.proto.client.Code;
+import dev.stoa.proto.client.Frame;
+import dev.stoa.proto.client.Pong;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Answers the frames of a connected session (everything but {@code connect}): {@code send} to the
+ * writer ({@code sendAck} or {@code error} with the clientMsgId), {@code ack} to the connection's
+ * state server (no answer), {@code pull}/{@code sync} to a reader ({@code messages}/
+ * {@code syncResult} or {@code error}), {@code ping} ({@code pong}), {@code join}/{@code leave}
+ * (rooms do not exist yet: NOT_FOUND). The returned future never fails: a failure becomes an
+ * {@code error} frame; it succeeds with null when there is nothing to answer. It may complete on
+ * any thread. Thread-safe.
+ */
+public final class FrameDispatcher {
+  private static final Logger LOG = Logger.getLogger(FrameDispatcher.class.getName());
+
+  private final Backend backend;
+  private final Clock clock;
+
+  public FrameDispatcher(Backend backend, Clock clock) {
+    this.backend = backend;
+    this.clock = clock;
+  }
+
+  public Future<Frame> handle(SessionInfo who, Frame frame) {
+    return switch (frame.getFrameCase()) {
+      case SEND -> {
+        String clientMsgId = frame.getSend().getClientMsgId();
+        yield answer(backend.send(who.userId(), who.deviceId(), who.connId(), frame.getSend())
+            .map(ack -> Frame.newBuilder().setSendAck(ack).build()), clientMsgId);
+      }
+      case ACK -> {
+        backend.ack(who.stateServerId(), who.connId(), frame.getAck().getSessionId(), frame.getAck().getMsgId())
+            .onFailure(e -> LOG.log(Level.FINE, "ack of conn " + Long.toUnsignedString(who.connId()) + " lost", e));
+        yield Future.succeededFuture();
+      }
+      case PULL -> answer(backend.pull(who.userId(), frame.getPull().getSessionId(), frame.getPull().getAfterSeq(),
+          frame.getPull().getLimit()).map(m -> Frame.newBuilder().setMessages(m).build()), null);
+      case SYNC -> answer(backend.sync(who.userId(), frame.getSync().getCursor(), frame.getSync().getLimit())
+          .map(r -> Frame.newBuilder().setSyncResult(r).build()), null);
+      case PING -> Future.succeededFuture(
+          Frame.newBuilder().setPong(Pong.newBuilder().setServerTime(clock.millis())).build());
+      case JOIN -> Future.succeededFuture(noSuchRoom(frame.getJoin().getRoomId()));
+      case LEAVE -> Future.succeededFuture(noSuchRoom(frame.getLeave().getRoomId()));
+      default -> Future.succeededFuture(Frames.error(Code.BAD_REQUEST,
+          "frame: '" + FrameCodec.typeName(frame.getFrameCase()) + "' is not handled here", null));
+    };
+  }
+
+  private static Future<Frame> answer(Future<Frame> result, String clientMsgId) {
+    return result.otherwise(e -> Frames.error(e, clientMsgId));
+  }
+
+  private static Frame noSuchRoom(String roomId) {
+    try {
+      Ids.requireId("roomId", roomId);
+    } catch (StoaException e) {
+      return Frames.error(e.code(), e.getMessage(), null);
+    }
+    return Frames.error(Code.NOT_FOUND, "roomId: room '" + roomId + "' does not exist", null);
+  }
+}

@@ -1,0 +1,507 @@
+package dev.stoa.gateway.impl;
+
+import dev.stoa.common.StoaException;
+import dev.stoa.gateway.TokenIssuer.TokenClaims;
+import dev.stoa.proto.client.Code;
+import dev.stoa.proto.client.ConnAck;
+import dev.stoa.proto.client.Connect;
+import dev.stoa.proto.client.Frame;
+import dev.stoa.proto.client.Kick;
+import dev.stoa.proto.internal.Connection;
+import dev.stoa.proto.internal.Route;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayDeque;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The state machine of one long connection (PROTOCOL.md "Long connections"):
+ *
+ * <pre>
+ * AWAITING_CONNECT --connect--> CONNECTING --token ok, attached, routed--> OPEN
+ * AWAITING_CONNECT --other frame, bad input, connect timeout--> CLOSED (error frame, then close)
+ * CONNECTING --token/device/state-server failure, connect timeout--> CLOSED (error frame, then close)
+ * OPEN --idle timeout--> CLOSED (error frame, then close); --slow consumer, shutdown--> CLOSED (kick)
+ * any --socket closed--> CLOSED
+ * </pre>
+ *
+ * <p>While CONNECTING the socket is paused and input that was already read is queued, then
+ * replayed once OPEN; pushes that arrive before the {@code connAck} is written are queued behind
+ * it. In OPEN, bad input is answered with an {@code error} frame and the connection stays open;
+ * every frame but {@code ack} takes a token from the connection's bucket; {@code send}s go to the
+ * writer one at a time in arrival order, so one device's messages keep their order. Replies go out in the encoding
+ * the client used for {@code connect}. On close the connection is detached from its state server
+ * and its route removed (once the connect that created them has finished).
+ *
+ * <p>Thread-safety: every method but {@link #deliver}, {@link #shutdown} and {@link #info} runs on
+ * the connection's event loop; those three may be called from any thread.
+ */
+public final class Session implements ClientConnection.Inbound {
+  private static final Logger LOG = Logger.getLogger(Session.class.getName());
+  private static final int MAX_PENDING_INPUT = 256;
+
+  enum State { AWAITING_CONNECT, CONNECTING, OPEN, CLOSED }
+
+  private final GatewayContext gw;
+  private final ClientConnection conn;
+  private final RateLimiter rateLimiter;
+  private final ArrayDeque<Runnable> pendingIn = new ArrayDeque<>();
+  private final ArrayDeque<EncodedFrame> pendingOut = new ArrayDeque<>();
+  private final Promise<Void> cleanedUp = Promise.promise();
+
+  private volatile State state = State.AWAITING_CONNECT;
+  private volatile Encoding replyEncoding;
+  private volatile SessionInfo info;
+  private volatile boolean attached;
+  private volatile boolean routed;
+  private boolean connectInFlight;
+  private boolean cleanupStarted;
+  private long lastFrameAt;
+  private long connectTimer = -1;
+  private long idleTimer = -1;
+  private Future<Void> sendTail = Future.succeededFuture();
+  private int sendsWaiting;
+
+  public Session(GatewayContext gw, ClientConnection conn) {
+    this.gw = gw;
+    this.conn = conn;
+    this.rateLimiter = new RateLimiter(gw.options().ratePerSecond(), gw.options().rateBurst(), gw.clock());
+    this.replyEncoding = conn.defaultEncoding();
+  }
+
+  /** Starts reading and the connect timer; call on the connection's event loop. */
+  public void start() {
+    lastFrameAt = gw.clock().millis();
+    long timeoutMs = gw.options().connectTimeoutSeconds() * 1000L;
+    connectTimer = gw.vertx().setTimer(timeoutMs, id -> onConnectTimeout());
+    conn.start(this, v -> onTransportClosed());
+  }
+
+  /** Who is connected, or null before {@code connect} succeeded. */
+  public SessionInfo info() {
+    return info;
+  }
+
+  State state() {
+    return state;
+  }
+
+  // ---- input ----
+
+  @Override
+  public void onText(String text) {
+    if (holdWhileConnecting(() -> onText(text))) {
+      return;
+    }
+    touch();
+    Frame frame;
+    try {
+      frame = FrameCodec.parseJson(text);
+    } catch (StoaException e) {
+      gw.metrics().invalidFrameIn();
+      reject(e.code(), e.getMessage(), null, Encoding.JSON);
+      return;
+    }
+    onFrame(frame, Encoding.JSON);
+  }
+
+  @Override
+  public void onBinary(Buffer bytes, Encoding encoding) {
+    if (holdWhileConnecting(() -> onBinary(bytes, encoding))) {
+      return;
+    }
+    touch();
+    Frame frame;
+    try {
+      frame = FrameCodec.parseBinary(bytes);
+    } catch (StoaException e) {
+      gw.metrics().invalidFrameIn();
+      reject(e.code(), e.getMessage(), null, encoding);
+      return;
+    }
+    onFrame(frame, encoding);
+  }
+
+  @Override
+  public void onTooLarge(long declaredBytes, Encoding encoding) {
+    if (holdWhileConnecting(() -> onTooLarge(declaredBytes, encoding))) {
+      return;
+    }
+    touch();
+    gw.metrics().invalidFrameIn();
+    reject(Code.TOO_LARGE, "frame: " + declaredBytes + " bytes is over the limit of "
+        + gw.options().frameMaxBytes() + " bytes (gateway.frame.max.bytes)", null, encoding);
+  }
+
+  @Override
+  public void onCorrupt(String message, Encoding encoding) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    gw.metrics().invalidFrameIn();
+    closeWith(Frames.error(Code.BAD_REQUEST, message, null), encoding, Code.BAD_REQUEST.name());
+  }
+
+  /** True if the input was queued (or dropped) because the session is connecting or closed. */
+  private boolean holdWhileConnecting(Runnable input) {
+    if (state == State.CLOSED) {
+      return true;
+    }
+    if (state != State.CONNECTING) {
+      return false;
+    }
+    if (pendingIn.size() >= MAX_PENDING_INPUT) {
+      closeWith(Frames.error(Code.RATE_LIMITED, "frame: more than " + MAX_PENDING_INPUT
+          + " frames sent before connAck", null), replyEncoding, Code.RATE_LIMITED.name());
+      return true;
+    }
+    pendingIn.add(input);
+    return true;
+  }
+
+  private void touch() {
+    lastFrameAt = gw.clock().millis();
+  }
+
+  private void onFrame(Frame frame, Encoding encoding) {
+    Frame.FrameCase type = frame.getFrameCase();
+    gw.metrics().frameIn(type);
+    if (state == State.AWAITING_CONNECT) {
+      if (type == Frame.FrameCase.CONNECT) {
+        replyEncoding = encoding;
+        connect(frame.getConnect());
+      } else {
+        reject(Code.UNAUTHENTICATED, "frame: the first frame must be 'connect', got '"
+            + FrameCodec.typeName(type) + "'", null, encoding);
+      }
+      return;
+    }
+    String clientMsgId = type == Frame.FrameCase.SEND ? frame.getSend().getClientMsgId() : null;
+    // acks answer the server's own pushes: limiting them would only cause retransmissions
+    if (type != Frame.FrameCase.ACK && !rateLimiter.tryAcquire()) {
+      reject(Code.RATE_LIMITED, "frame: over the rate limit of " + gw.options().ratePerSecond()
+          + " frames/s with bursts of " + gw.options().rateBurst()
+          + " (gateway.rate.per.second, gateway.rate.burst)", clientMsgId, encoding);
+      return;
+    }
+    if (type == Frame.FrameCase.CONNECT) {
+      SessionInfo who = info;
+      reject(Code.BAD_REQUEST, "connect: this connection is already connected as user '" + who.userId()
+          + "', device '" + who.deviceId() + "'", null, encoding);
+    } else if (type == Frame.FrameCase.FRAME_NOT_SET) {
+      reject(Code.BAD_REQUEST, "frame: must have exactly one key of connect, send, ack, pull, sync, join, "
+          + "leave, ping", null, encoding);
+    } else if (!FrameCodec.isClientFrame(type)) {
+      reject(Code.BAD_REQUEST, "frame: '" + FrameCodec.typeName(type) + "' is a server-to-client frame",
+          null, encoding);
+    } else if (type == Frame.FrameCase.SEND) {
+      enqueueSend(frame, clientMsgId, encoding);
+    } else {
+      gw.dispatcher().handle(info, frame).onComplete(this::reply);
+    }
+  }
+
+  private void enqueueSend(Frame frame, String clientMsgId, Encoding encoding) {
+    int limit = gw.options().rateBurst();
+    if (sendsWaiting >= limit) {
+      reject(Code.RATE_LIMITED, "send: " + sendsWaiting + " sends of this connection are already waiting "
+          + "for the writer (limit " + limit + ")", clientMsgId, encoding);
+      return;
+    }
+    sendsWaiting++;
+    SessionInfo who = info;
+    sendTail = sendTail.transform(ignored -> {
+      Promise<Void> done = Promise.promise();
+      Future<Frame> answer = state == State.CLOSED ? Future.succeededFuture() : gw.dispatcher().handle(who, frame);
+      answer.onComplete(ar -> onContext(() -> {
+        sendsWaiting--;
+        reply(ar);
+        done.complete();
+      }));
+      return done.future();
+    });
+  }
+
+  private void reply(AsyncResult<Frame> result) {
+    onContext(() -> {
+      Frame frame = result.succeeded() ? result.result() : Frames.error(result.cause(), null);
+      if (frame != null && state == State.OPEN) {
+        write(frame, replyEncoding);
+      }
+    });
+  }
+
+  /** Answers bad input: an error frame; before the connection is open, then close. */
+  private void reject(Code code, String message, String clientMsgId, Encoding inputEncoding) {
+    Frame error = Frames.error(code, message, clientMsgId);
+    if (state == State.OPEN) {
+      write(error, replyEncoding);
+    } else {
+      closeWith(error, inputEncoding, code.name());
+    }
+  }
+
+  // ---- connect ----
+
+  private void connect(Connect connect) {
+    state = State.CONNECTING;
+    connectInFlight = true;
+    conn.pause();
+    String wantedDevice = connect.hasDeviceId() ? connect.getDeviceId() : null;
+    gw.tokens().verify(connect.getToken())
+        .compose(claims -> {
+          try {
+            return accept(claims, wantedDevice);
+          } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+          }
+        })
+        .onComplete(ar -> onContext(() -> connected(ar)));
+  }
+
+  /** Runs off the event loop: registers the connection everywhere it must be known. */
+  private Future<SessionInfo> accept(TokenClaims claims, String wantedDevice) {
+    if (wantedDevice != null && !wantedDevice.equals(claims.deviceId())) {
+      return Future.failedFuture(new StoaException(Code.UNAUTHENTICATED,
+          "deviceId: token was issued for device '" + claims.deviceId() + "'"));
+    }
+    long connId = gw.connIds().getAsLong();
+    String stateServerId = gw.backend().pickStateServer(connId);
+    SessionInfo who = new SessionInfo(claims.userId(), claims.deviceId(), connId, stateServerId);
+    info = who;
+    gw.registry().add(connId, this);
+    return gw.backend().attach(stateServerId, protoConnection(who))
+        .compose(v -> {
+          attached = true;
+          Route route = Route.newBuilder().setConnId(connId).setDeviceId(who.deviceId())
+              .setGatewayId(gw.gatewayId()).setStateServerId(stateServerId)
+              .setRefreshedAt(gw.clock().millis()).build();
+          return call("routeTable", () -> gw.routes().register(who.userId(), route));
+        })
+        .map(v -> {
+          routed = true;
+          return who;
+        });
+  }
+
+  private void connected(AsyncResult<SessionInfo> result) {
+    connectInFlight = false;
+    if (state == State.CLOSED) {
+      cleanup();
+      return;
+    }
+    if (result.failed()) {
+      StoaException e = Backend.failure("connect", result.cause());
+      closeWith(Frames.error(e.code(), e.getMessage(), null), replyEncoding, e.code().name());
+      return;
+    }
+    cancelTimer(connectTimer);
+    SessionInfo who = result.result();
+    write(Frame.newBuilder().setConnAck(ConnAck.newBuilder().setUserId(who.userId()).setDeviceId(who.deviceId())
+        .setConnId(who.connId()).setServerTime(gw.clock().millis())
+        .setHeartbeatSeconds(gw.options().heartbeatSeconds())).build(), replyEncoding);
+    while (!pendingOut.isEmpty()) {
+      writeDelivered(pendingOut.poll());
+    }
+    state = State.OPEN;
+    touch();
+    armIdle(gw.options().idleTimeoutSeconds() * 1000L);
+    conn.resume();
+    while (!pendingIn.isEmpty() && state == State.OPEN) {
+      pendingIn.poll().run();
+    }
+    pendingIn.clear();
+  }
+
+  private void onConnectTimeout() {
+    connectTimer = -1;
+    State s = state;
+    if (s == State.AWAITING_CONNECT) {
+      closeWith(Frames.error(Code.UNAUTHENTICATED, "connect: no 'connect' frame within "
+          + gw.options().connectTimeoutSeconds() + " s (gateway.connect.timeout.seconds)", null),
+          replyEncoding, Code.UNAUTHENTICATED.name());
+    } else if (s == State.CONNECTING) {
+      closeWith(Frames.error(Code.UNAVAILABLE, "connect: not completed within "
+          + gw.options().connectTimeoutSeconds() + " s; retry later", null), replyEncoding, Code.UNAVAILABLE.name());
+    }
+  }
+
+  // ---- idle ----
+
+  private void armIdle(long delayMs) {
+    idleTimer = gw.vertx().setTimer(Math.max(1, delayMs), id -> checkIdle());
+  }
+
+  private void checkIdle() {
+    idleTimer = -1;
+    if (state != State.OPEN) {
+      return;
+    }
+    long limitMs = gw.options().idleTimeoutSeconds() * 1000L;
+    long idleMs = gw.clock().millis() - lastFrameAt;
+    if (idleMs >= limitMs) {
+      closeWith(Frames.error(Code.UNAVAILABLE, "idle: no frame for " + idleMs + " ms (gateway.idle.timeout.seconds="
+          + gw.options().idleTimeoutSeconds() + "); send ping every " + gw.options().heartbeatSeconds()
+          + " s and reconnect", null), replyEncoding, "IDLE");
+    } else {
+      armIdle(limitMs - idleMs);
+    }
+  }
+
+  // ---- output ----
+
+  private void write(Frame frame, Encoding encoding) {
+    conn.write(new EncodedFrame(frame), encoding);
+    gw.metrics().frameOut(frame.getFrameCase());
+    if (frame.hasError()) {
+      gw.metrics().rejected(frame.getError().getCode());
+    }
+  }
+
+  private void writeDelivered(EncodedFrame frame) {
+    conn.write(frame, replyEncoding);
+    gw.metrics().frameOut(frame.type());
+  }
+
+  /**
+   * Writes a frame pushed by a state server; any thread. False if the connection is closed, or
+   * is being closed now because its write queue is full (slow consumer).
+   */
+  public boolean deliver(EncodedFrame frame) {
+    State s = state;
+    if (s == State.OPEN) {
+      if (conn.writeQueueFull()) {
+        onContext(this::closeSlowConsumer);
+        return false;
+      }
+      writeDelivered(frame);
+      return true;
+    }
+    if (s == State.CONNECTING) {
+      onContext(() -> {
+        if (state == State.OPEN) {
+          writeDelivered(frame);
+        } else if (state == State.CONNECTING) {
+          pendingOut.add(frame);
+        }
+      });
+      return true;
+    }
+    return false;
+  }
+
+  private void closeSlowConsumer() {
+    if (state != State.OPEN) {
+      return;
+    }
+    gw.metrics().slowConsumer();
+    closeWith(Frame.newBuilder().setKick(Kick.newBuilder().setReason("slow consumer: more than "
+        + gw.options().writeQueueMaxBytes() + " bytes waiting to be written (gateway.write.queue.max.bytes)"))
+        .build(), replyEncoding, "SLOW_CONSUMER");
+  }
+
+  /** Kicks the connection with {@code reason} and closes it; completes once it is cleaned up. Any thread. */
+  public Future<Void> shutdown(String reason) {
+    onContext(() -> {
+      if (state == State.OPEN) {
+        closeWith(Frame.newBuilder().setKick(Kick.newBuilder().setReason(reason)).build(), replyEncoding, "GOING_AWAY");
+      } else if (state != State.CLOSED) {
+        closeNow("GOING_AWAY");
+      }
+    });
+    return cleanedUp.future();
+  }
+
+  // ---- close ----
+
+  private void closeWith(Frame last, Encoding encoding, String reason) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    write(last, encoding);
+    closeNow(reason);
+  }
+
+  private void closeNow(String reason) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    cancelTimer(connectTimer);
+    cancelTimer(idleTimer);
+    conn.close(reason);
+    if (!connectInFlight) {
+      cleanup();
+    }
+  }
+
+  private void onTransportClosed() {
+    if (state != State.CLOSED) {
+      state = State.CLOSED;
+      cancelTimer(connectTimer);
+      cancelTimer(idleTimer);
+    }
+    if (!connectInFlight) {
+      cleanup(); // otherwise connected() cleans up once it knows what the connect registered
+    }
+  }
+
+  /** Detaches and unroutes what the connect registered; once. */
+  private void cleanup() {
+    if (cleanupStarted) {
+      return;
+    }
+    cleanupStarted = true;
+    pendingIn.clear();
+    pendingOut.clear();
+    SessionInfo who = info;
+    if (who == null) {
+      cleanedUp.tryComplete();
+      return;
+    }
+    gw.registry().remove(who.connId(), this);
+    Future<Void> detached = attached
+        ? gw.backend().detach(who.stateServerId(), protoConnection(who))
+            .onFailure(e -> LOG.log(Level.FINE, "detach of conn " + Long.toUnsignedString(who.connId()) + " failed", e))
+        : Future.succeededFuture();
+    Future<Void> unrouted = routed
+        ? call("routeTable", () -> gw.routes().unregister(who.userId(), who.connId()))
+            .onFailure(e -> LOG.log(Level.FINE, "unregister of conn " + Long.toUnsignedString(who.connId()) + " failed", e))
+        : Future.succeededFuture();
+    Future.join(detached, unrouted).onComplete(ar -> cleanedUp.tryComplete());
+  }
+
+  // ---- helpers ----
+
+  private Connection protoConnection(SessionInfo who) {
+    return Connection.newBuilder().setConnId(who.connId()).setUserId(who.userId()).setDeviceId(who.deviceId())
+        .setGatewayId(gw.gatewayId()).build();
+  }
+
+  private void cancelTimer(long id) {
+    if (id >= 0) {
+      gw.vertx().cancelTimer(id);
+    }
+  }
+
+  private void onContext(Runnable task) {
+    if (Vertx.currentContext() == conn.context()) {
+      task.run();
+    } else {
+      conn.context().runOnContext(v -> task.run());
+    }
+  }
+
+  private static <T> Future<T> call(String role, java.util.function.Supplier<Future<T>> call) {
+    try {
+      Future<T> f = call.get();
+      return f.recover(e -> Future.failedFuture(Backend.failure(role, e)));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(Backend.failure(role, e));
+    }
+  }
+}

@@ -1,0 +1,8 @@
+package dev.stoa.gateway.impl;
+
+/**
+ * Who is on an accepted connection: set once when {@code connect} succeeds. Immutable.
+ *
+ * @param stateServerId the state server the connection was attached to
+ */
+public record SessionInfo(String userId, String deviceId, long connId, String stateServerId) {}
