@@ -76,7 +76,7 @@ public final class StoaNode implements Lifecycle {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    ClusterNode cluster = new ClusterNode(vertx, node, routerOptions);
+    ClusterNode cluster = new ClusterNode(vertx, routerOptions, node);
     ClusterDirectory directory = new ClusterDirectory(vertx, cluster, routerOptions, node);
     return startStep(cluster)
         .compose(v -> startStep(directory))

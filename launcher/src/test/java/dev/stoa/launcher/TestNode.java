@@ -95,8 +95,21 @@ final class TestNode implements AutoCloseable {
     } catch (java.util.concurrent.ExecutionException e) {
       throw new AssertionError("operation failed: " + e.getCause(), e.getCause());
     } catch (Exception e) {
+      dumpThreads();
       throw new AssertionError("operation did not complete: " + e, e);
     }
+  }
+
+  /** Prints every thread's stack, so a hang in CI leaves evidence in the test output. */
+  static void dumpThreads() {
+    StringBuilder sb = new StringBuilder("thread dump after a timed-out operation:\n");
+    Thread.getAllStackTraces().forEach((thread, stack) -> {
+      sb.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+      for (StackTraceElement frame : stack) {
+        sb.append("    at ").append(frame).append('\n');
+      }
+    });
+    System.err.println(sb);
   }
 
   @Override
