@@ -2,6 +2,7 @@ package dev.stoa.reader;
 
 import dev.stoa.common.Lifecycle;
 import dev.stoa.kv.KvStore;
+import dev.stoa.router.HostedService;
 import dev.stoa.router.ServiceDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,57 +14,25 @@ import io.vertx.core.Vertx;
  * and is not closed here. Start and stop once each, from the composition root.
  */
 public final class ReaderRole implements Lifecycle {
-  private final Vertx vertx;
-  private final String instanceId;
-  private final KvStore kv;
-  private final ServiceDirectory directory;
-  private final ReaderOptions options;
-  private volatile ReadPipeline pipeline;
+  private final HostedService<ReadPipeline> hosted;
 
   public ReaderRole(Vertx vertx, String instanceId, KvStore kv, ServiceDirectory directory, ReaderOptions options) {
-    this.vertx = vertx;
-    this.instanceId = instanceId;
-    this.kv = kv;
-    this.directory = directory;
-    this.options = options;
+    this.hosted = new HostedService<>(vertx, directory, ServiceDirectory.Role.READER, instanceId,
+        () -> new ReadPipeline(vertx, kv, options));
   }
 
   @Override
   public Future<Void> start() {
-    if (pipeline != null) {
-      return Future.failedFuture(new IllegalStateException("reader " + instanceId + " already started"));
-    }
-    ReadPipeline p = new ReadPipeline(vertx, kv, options);
-    pipeline = p;
-    return directory.register(ServiceDirectory.Role.READER, instanceId, p)
-        .recover(e -> closePipeline().transform(ignored -> Future.failedFuture(e)));
+    return hosted.start();
   }
 
   @Override
   public Future<Void> stop() {
-    if (pipeline == null) {
-      return Future.succeededFuture();
-    }
-    return directory.unregister(ServiceDirectory.Role.READER, instanceId)
-        .transform(unregistered -> closePipeline().compose(closed -> unregistered.failed()
-            ? Future.<Void>failedFuture(unregistered.cause())
-            : Future.<Void>succeededFuture()));
+    return hosted.stop();
   }
 
   /** The running pipeline, or null before {@link #start()}. */
   public ReadPipeline pipeline() {
-    return pipeline;
-  }
-
-  private Future<Void> closePipeline() {
-    ReadPipeline p = pipeline;
-    pipeline = null;
-    if (p == null) {
-      return Future.succeededFuture();
-    }
-    return vertx.executeBlocking(() -> {
-      p.close();
-      return null;
-    }, false);
+    return hosted.service();
   }
 }
