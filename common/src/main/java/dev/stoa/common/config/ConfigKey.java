@@ -61,33 +61,24 @@ public final class ConfigKey<T> {
   }
 
   public static ConfigKey<Integer> integer(String name, int defaultValue, int min, int max, String description) {
-    return new ConfigKey<>(name, defaultValue, description, s -> {
-      long v;
-      try {
-        v = Long.parseLong(s);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("must be an integer in " + min + ".." + max + ", got '" + s + "'");
-      }
-      if (v < min || v > max) {
-        throw new IllegalArgumentException("must be in " + min + ".." + max + ", got " + v);
-      }
-      return (int) v;
-    });
+    return new ConfigKey<>(name, defaultValue, description, s -> (int) parseLong(s, min, max));
   }
 
   public static ConfigKey<Long> longInt(String name, long defaultValue, long min, long max, String description) {
-    return new ConfigKey<>(name, defaultValue, description, s -> {
-      long v;
-      try {
-        v = Long.parseLong(s);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("must be an integer in " + min + ".." + max + ", got '" + s + "'");
-      }
-      if (v < min || v > max) {
-        throw new IllegalArgumentException("must be in " + min + ".." + max + ", got " + v);
-      }
-      return v;
-    });
+    return new ConfigKey<>(name, defaultValue, description, s -> parseLong(s, min, max));
+  }
+
+  private static long parseLong(String s, long min, long max) {
+    long v;
+    try {
+      v = Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("must be an integer in " + min + ".." + max + ", got '" + s + "'");
+    }
+    if (v < min || v > max) {
+      throw new IllegalArgumentException("must be in " + min + ".." + max + ", got " + v);
+    }
+    return v;
   }
 
   public static ConfigKey<Boolean> bool(String name, boolean defaultValue, String description) {
