@@ -50,25 +50,9 @@ if [ -n "$stoa_http" ] && [ -z "$admin_secret" ]; then
   echo "run-c2c: --stoa-http needs --admin-secret" >&2; exit 2
 fi
 
-# ---- JDK >= 25: $JAVA_HOME first, then /usr/lib/jvm/*25*, then any JDK under /usr/lib/jvm ----
-java_major() {
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 \
-    | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
-}
-find_jdk() {
-  local c m
-  for c in "${JAVA_HOME:-}" /usr/lib/jvm/*25* /usr/lib/jvm/*; do
-    [ -n "$c" ] && [ -x "$c/bin/java" ] || continue
-    m=$(java_major "$c")
-    if [ -n "$m" ] && [ "$m" -ge 25 ]; then
-      export JAVA_HOME="$c"
-      return 0
-    fi
-  done
-  echo "run-c2c: no JDK >= 25 found (looked at \$JAVA_HOME and /usr/lib/jvm/*); set JAVA_HOME" >&2
-  return 1
-}
-find_jdk
+# ---- JDK >= 25, found the same way as bin/stoa ----
+. "$root/bin/jdk.sh"
+stoa_find_jdk
 java="$JAVA_HOME/bin/java"
 
 # ---- build the bench jar when missing or older than its sources ----
