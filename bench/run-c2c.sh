@@ -4,7 +4,7 @@
 # rounds, then prints medians, spread and the stoa/relay ratios of issue 2's targets:
 # delivered msgs/s at saturation (closed loop, --max-rate) and p99 at 2,000 msgs/s offered (open loop).
 #
-#   bench/run-c2c.sh [--rounds=3] [--pairs=50] [--rate=2000] [--duration=10] [--warmup=3]
+#   bench/run-c2c.sh [--warm-rounds=1] [--rounds=3] [--pairs=50] [--rate=2000] [--duration=10] [--warmup=3]
 #                    [--window=8] [--body-bytes=64] [--threads=<cores>] [--encoding=json|binary]
 #                    [--relay-port=19090] [--stoa-http-port=18080] [--stoa-tcp-port=17070]
 #                    [--relay-only] [--stoa-http=http://127.0.0.1:8080 --admin-secret=S] [--keep]
@@ -16,13 +16,14 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jar="$root/bench/target/benchmarks.jar"
 
-rounds=3 pairs=50 rate=2000 duration=10 warmup=3 window=8 body=64 threads="" encoding=json
+warm_rounds=1 rounds=3 pairs=50 rate=2000 duration=10 warmup=3 window=8 body=64 threads="" encoding=json
 relay_port=19090 stoa_http_port=18080 stoa_tcp_port=17070
 relay_only=false stoa_http="" admin_secret="" keep=false
 stoa_start_timeout=${STOA_START_TIMEOUT:-900}   # the first bin/stoa start may build the project
 for arg in "$@"; do
   case "$arg" in
     --rounds=*) rounds=${arg#*=} ;;
+    --warm-rounds=*) warm_rounds=${arg#*=} ;;
     --pairs=*) pairs=${arg#*=} ;;
     --rate=*) rate=${arg#*=} ;;
     --duration=*) duration=${arg#*=} ;;
@@ -42,7 +43,7 @@ for arg in "$@"; do
     *) echo "run-c2c: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
   esac
 done
-for n in rounds pairs rate duration warmup window body; do
+for n in warm_rounds rounds pairs rate duration warmup window body; do
   [[ ${!n} =~ ^[0-9]+$ ]] && [ "${!n}" -ge 0 ] || { echo "run-c2c: --$n must be a number, got '${!n}'" >&2; exit 2; }
 done
 [ "$rounds" -ge 1 ] && [ "$rounds" -le 20 ] || { echo "run-c2c: --rounds must be in 1..20, got $rounds" >&2; exit 2; }
@@ -167,9 +168,20 @@ load() {  # load TARGET MODE
     echo "run-c2c: $target $mode run failed or timed out after $bound s:" >&2
     cat "$work/run.err" >&2
   fi
-  grep '^{' "$work/run.out" >>"$results" || true
+  grep '^{' "$work/run.out" >>"$sink" || true
   grep -v '^{' "$work/run.out" || true
 }
+# Warm-up rounds run the same loads against the same processes and are not summarized: on a
+# 2-core machine the first minute of a fresh JVM is JIT compilation competing with the load.
+sink="$work/warmup.jsonl"
+for round in $(seq 1 "$warm_rounds"); do
+  round="warm-up $round"
+  load relay open
+  if [ -n "$stoa_ws" ]; then load stoa open; fi
+  load relay max
+  if [ -n "$stoa_ws" ]; then load stoa max; fi
+done
+sink="$results"
 for round in $(seq 1 "$rounds"); do
   load relay open
   if [ -n "$stoa_ws" ]; then load stoa open; fi
