@@ -41,8 +41,10 @@ class BadInputTest {
 
   @Test
   void badFramesAreRejectedWithTheirCodeAndTheConnectionKeepsWorking() {
-    try (RawClient alice = RawClient.open(vertx, node.httpPort())) {
+    try (RawClient alice = RawClient.open(vertx, node.httpPort());
+         RawClient bob = RawClient.open(vertx, node.httpPort())) {
       alice.connect(node.token(vertx, "bi-alice", "web"), "web");
+      bob.connect(node.token(vertx, "bi-bob", "phone"), "phone");
 
       assertThat(errorFor(alice, "{\"teleport\":{}}").getString("code")).isEqualTo("BAD_REQUEST");
       assertThat(errorFor(alice, "{not json").getString("code")).isEqualTo("BAD_REQUEST");
@@ -68,6 +70,10 @@ class BadInputTest {
       assertThat(alice.nextOf("pong", 10).getString("serverTime")).isNotEmpty();
       alice.send("{\"send\":{\"clientMsgId\":\"ok-1\",\"sessionId\":\"user:bi-bob\",\"body\":\"fine\"}}");
       assertThat(alice.nextOf("sendAck", 10).getString("code")).isEqualTo("OK");
+      // and so does everyone else: bob, online throughout, gets exactly the one good message
+      JsonObject pushed = bob.nextOf("push", 10).getJsonObject("message");
+      assertThat(pushed.getString("body")).isEqualTo("fine");
+      assertThat(pushed.getString("seq")).isEqualTo("1");
     }
   }
 
