@@ -101,7 +101,7 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
   private volatile GrpcCalls calls;
   private UUID entryListenerId;
   private UUID membershipListenerId;
-  private long resyncTimer = -1;
+  private volatile long resyncTimer = -1;
 
   public ClusterDirectory(Vertx vertx, ClusterNode node, RouterOptions options, NodeOptions nodeOptions) {
     this.vertx = vertx;
@@ -141,7 +141,7 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
         })
         .onSuccess(v -> {
           running = true;
-          resyncTimer = vertx.setPeriodic(RESYNC_MILLIS, id -> resync());
+          scheduleResync();
           LOG.info(() -> "service directory: gRPC endpoint " + endpoint() + ", " + cache.all().size()
               + " announced instance(s) in the cluster");
         });
@@ -346,6 +346,16 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
     }
   }
 
+  /**
+   * The next resync starts {@value #RESYNC_MILLIS} ms after the previous one ended, never beside
+   * it: when the cluster is slow, a periodic timer piled blocked re-reads onto the worker pool.
+   */
+  private void scheduleResync() {
+    if (running) {
+      resyncTimer = vertx.setTimer(RESYNC_MILLIS, id -> resync());
+    }
+  }
+
   private void resync() {
     if (!running) {
       return;
@@ -358,7 +368,8 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
           cache.all().forEach(a -> addresses.add(a.address()));
           remotes.keySet().retainAll(addresses);
         })
-        .onFailure(err -> LOG.log(Level.FINE, err.getMessage(), err));
+        .onFailure(err -> LOG.log(Level.FINE, err.getMessage(), err))
+        .onComplete(ignored -> scheduleResync());
   }
 
   private static Class<?> typeOf(Role role) {
