@@ -27,6 +27,15 @@ public interface KvStore extends AutoCloseable {
   void write(KvBatch batch);
 
   /**
+   * Makes every write that returned before this call durable, relaxed ones included, and returns
+   * once they are on stable storage. With it a caller can write relaxed batches back to back and
+   * pay for one flush per group of them (a pipelined group commit); until the sync returns those
+   * writes are visible to reads but would not survive a crash. A no-op on a backend whose writes
+   * are durable when they return.
+   */
+  void sync();
+
+  /**
    * Up to {@code limit} entries with {@code startInclusive <= key < endExclusive}, ascending.
    * {@code endExclusive} null means no upper bound; an empty {@code startInclusive} means from the
    * first key; {@code limit} 0 returns nothing, a negative one is rejected. The returned arrays
