@@ -20,6 +20,7 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
@@ -42,9 +43,11 @@ import java.util.logging.Logger;
  * (in-flight map), so concurrent duplicates never both write.
  *
  * <p><b>Order.</b> A session is served by lane {@code floorMod(sessionId.hashCode(), lanes)}, one
- * thread processing its queue in order and waiting for each commit, so seq order is arrival order
- * and commit order. Commits of all lanes go through one group-commit thread ({@code Committer}),
- * which also draws msgIds and user-chain numbers so that those follow commit order too.
+ * thread sequencing its queue in order and handing each send to one group-commit thread
+ * ({@code Committer}) without waiting for the commit; the committer writes in that order, so seq
+ * order is arrival order and commit order, and many sends of one session share a durable write.
+ * The committer draws the user-chain numbers so that those follow commit order too. A full lane
+ * ({@code writer.queue.max} sends accepted and not yet answered) answers UNAVAILABLE.
  *
  * <p><b>Threads.</b> {@link #send} may be called from any thread and does no I/O itself; storage
  * runs on the lane and commit threads; the returned future and the push trigger run on the
@@ -74,11 +77,11 @@ public final class SendPipeline implements Writer, AutoCloseable {
     this.vertx = vertx;
     this.pushTrigger = pushTrigger;
     this.validator = new SendValidator(options.bodyMaxBytes());
-    this.committer = new Committer(kv, msgIds, options.seqBlockSize(), options.userCacheMax());
+    this.committer = new Committer(kv, options.seqBlockSize(), options.userCacheMax());
     this.lanes = new Lane[options.lanes()];
     int perLane = Math.max(1, options.sessionCacheMax() / options.lanes());
     for (int i = 0; i < lanes.length; i++) {
-      lanes[i] = new Lane(i, options.queueMax(), perLane, kv, committer, options.seqBlockSize(), clock);
+      lanes[i] = new Lane(i, options.queueMax(), perLane, kv, committer, msgIds, options.seqBlockSize(), clock);
     }
     committer.start();
   }
@@ -117,7 +120,7 @@ public final class SendPipeline implements Writer, AutoCloseable {
       inFlight.remove(key, answer);
       metrics.rejected(Code.UNAVAILABLE, start);
       SendResult overloaded = rejection(request, Code.UNAVAILABLE, "writer overloaded, retry: lane "
-          + lane.index() + " already holds " + lane.queued() + " queued sends (writer.queue.max="
+          + lane.index() + " already holds " + lane.inFlight() + " sends not yet durable (writer.queue.max="
           + lane.queueMax() + ")");
       answer.complete(overloaded);
       return Future.succeededFuture(overloaded);
@@ -125,18 +128,31 @@ public final class SendPipeline implements Writer, AutoCloseable {
     return Future.fromCompletionStage(answer, context);
   }
 
-  /** Runs on the lane thread. */
+  /** Runs on the lane thread; the answer completes on the commit thread (or here for a duplicate). */
   private void process(Lane lane, ValidSend send, DedupKey key, CompletableFuture<SendResult> answer,
       Context context, long start) {
-    Lane.Outcome outcome;
+    CompletableFuture<Lane.Outcome> outcome;
     try {
       outcome = lane.process(send);
     } catch (Throwable t) {
+      outcome = CompletableFuture.failedFuture(t);
+    }
+    outcome.whenComplete((done, failure) -> {
+      lane.release();
+      answer(send, key, answer, context, start, done, failure);
+    });
+  }
+
+  private void answer(ValidSend send, DedupKey key, CompletableFuture<SendResult> answer, Context context,
+      long start, Lane.Outcome outcome, Throwable failure) {
+    if (failure != null) {
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+          ? failure.getCause() : failure;
       LOG.warning("send of user '" + send.userId() + "' device '" + send.deviceId()
-          + "' clientMsgId '" + send.clientMsgId() + "' to " + send.session().id() + " failed: " + t);
+          + "' clientMsgId '" + send.clientMsgId() + "' to " + send.session().id() + " failed: " + cause);
       metrics.error(start);
       inFlight.remove(key, answer);
-      answer.completeExceptionally(t);
+      answer.completeExceptionally(cause);
       return;
     }
     if (outcome.duplicate()) {

@@ -12,7 +12,7 @@ import java.util.List;
  *     a restart skips what is left of the block (the legal seq jump)
  * @param lanes sessions are spread over this many lanes by {@code hash(sessionId) % lanes}; one
  *     lane processes its sends strictly one after another
- * @param queueMax sends that may wait in one lane; beyond it a send is answered UNAVAILABLE
+ * @param queueMax sends one lane may hold accepted and not yet durable; beyond it a send is answered UNAVAILABLE
  * @param sessionCacheMax sessions whose sequencer and head are kept in memory, over all lanes;
  *     an evicted session is reloaded on its next send and its seq jumps to a fresh block
  * @param userCacheMax users whose user-chain sequencer is kept in memory
@@ -34,7 +34,7 @@ public record WriterOptions(int bodyMaxBytes, int seqBlockSize, int lanes, int q
   public static final ConfigKey<Integer> LANES = ConfigKey.integer("writer.lanes",
       DEFAULT_LANES, 1, 4096, "lanes that process sends; one session always uses the same lane");
   public static final ConfigKey<Integer> QUEUE_MAX = ConfigKey.integer("writer.queue.max",
-      DEFAULT_QUEUE_MAX, 1, 1_000_000, "sends waiting per lane before the writer answers UNAVAILABLE");
+      DEFAULT_QUEUE_MAX, 1, 1_000_000, "sends per lane accepted and not yet durable before the writer answers UNAVAILABLE");
   public static final ConfigKey<Integer> SESSION_CACHE_MAX = ConfigKey.integer("writer.session.cache.max",
       DEFAULT_SESSION_CACHE_MAX, 1, 100_000_000, "sessions whose sequencer and head stay in memory");
   public static final ConfigKey<Integer> USER_CACHE_MAX = ConfigKey.integer("writer.user.cache.max",

@@ -7,16 +7,19 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real store with two test switches on {@link #write}: hold every write until released, or fail
- * writes with a storage error. Reads and compare-and-set pass through.
+ * A real store with test switches on {@link #write}: hold every write until released, or fail
+ * writes (all, or the next n) with a storage error. Reads and compare-and-set pass through.
  */
 final class GatedKvStore implements KvStore {
   private final KvStore delegate;
   private volatile CountDownLatch gate = new CountDownLatch(0);
   final CountDownLatch writeEntered = new CountDownLatch(1);
   final AtomicBoolean failWrites = new AtomicBoolean();
+  /** Fails this many of the next writes, then lets writes through again. */
+  final AtomicInteger failNextWrites = new AtomicInteger();
 
   GatedKvStore(KvStore delegate) {
     this.delegate = delegate;
@@ -51,10 +54,15 @@ final class GatedKvStore implements KvStore {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-    if (failWrites.get()) {
+    if (failWrites.get() || failNextWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw new IllegalStateException("injected storage failure");
     }
     delegate.write(batch);
+  }
+
+  @Override
+  public void sync() {
+    delegate.sync();
   }
 
   @Override

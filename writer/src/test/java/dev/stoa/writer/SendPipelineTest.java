@@ -329,21 +329,25 @@ class SendPipelineTest {
       assertThat(chain).extracting(SessionEntry::msgId)
           .containsExactlyElementsOf(acks.stream().map(SendAck::getMsgId).toList());
     }
-    // the hub's user chain holds every message once, in commit order: msgIds ascend with userSeq
+    // the hub's user chain holds every message once, in commit order: within each session seq and
+    // msgId ascend with userSeq
     List<UserEntry> hub = new UserChain(rocks).range("hub", 0, 1000);
     assertThat(hub).hasSize(sessions * perSession);
-    assertThat(hub).extracting(UserEntry::msgId).isSorted().doesNotHaveDuplicates();
+    assertThat(hub).extracting(UserEntry::msgId).doesNotHaveDuplicates();
+    assertThat(hub).extracting(UserEntry::userSeq).isSorted().doesNotHaveDuplicates();
     for (int s = 0; s < sessions; s++) {
       String sessionId = "c2c:hub:u" + s;
-      assertThat(hub.stream().filter(e -> e.sessionId().equals(sessionId)).map(UserEntry::seq).toList())
-          .hasSize(perSession).isSorted();
+      List<UserEntry> ofSession = hub.stream().filter(e -> e.sessionId().equals(sessionId)).toList();
+      assertThat(ofSession).extracting(UserEntry::seq).hasSize(perSession).isSorted();
+      assertThat(ofSession).extracting(UserEntry::msgId).isSorted();
     }
   }
 
   @Test
   void aFullLaneAnswersUnavailable() throws Exception {
     pipeline.close();
-    pipeline = newPipeline(new WriterOptions(32768, 1000, 1, 1, 100, 100), pushes);
+    // one lane that holds at most two sends not yet durable
+    pipeline = newPipeline(new WriterOptions(32768, 1000, 1, 2, 100, 100), pushes);
     kv.hold();
     Future<SendResult> first = pipeline.send(send("alice", "d", 1, "a-1", "user:bob", "1"));
     assertThat(kv.writeEntered.await(10, TimeUnit.SECONDS)).isTrue();
@@ -351,7 +355,7 @@ class SendPipelineTest {
     SendResult rejected = await(pipeline.send(send("carol", "d", 1, "c-1", "user:dave", "3")));
 
     assertThat(rejected.getAck().getCode()).isEqualTo(Code.UNAVAILABLE);
-    assertThat(rejected.getError()).startsWith("writer overloaded, retry").contains("writer.queue.max=1");
+    assertThat(rejected.getError()).startsWith("writer overloaded, retry").contains("writer.queue.max=2");
     assertThat(rejected.getAck().getClientMsgId()).isEqualTo("c-1");
     kv.release();
     assertThat(await(first).getAck().getSeq()).isEqualTo(1);
@@ -378,6 +382,40 @@ class SendPipelineTest {
     assertThat(two.getPreSeq()).isEqualTo(1);
     assertThat(two.getPreMsgId()).isEqualTo(one.getMsgId());
     assertThat(new SessionChain(rocks).range("c2c:alice:bob", 0, 10)).hasSize(2);
+  }
+
+  @Test
+  void sendsSequencedBehindAFailedWriteAreNotWrittenAndTheSessionRelinks() throws Exception {
+    SendAck one = sendOk(send("alice", "d", 1, "a-1", "user:bob", "1")).getAck();
+    kv.hold();
+    kv.failNextWrites.set(1);
+    // a-2 is in the write that will fail; a-3 and a-4 are sequenced behind it meanwhile
+    List<Future<SendResult>> pipelined = new ArrayList<>();
+    for (int i = 2; i <= 4; i++) {
+      pipelined.add(pipeline.send(send("alice", "d", 1, "a-" + i, "user:bob", String.valueOf(i))));
+    }
+    Thread.sleep(300);
+    kv.release();
+    List<SendAck> acked = new ArrayList<>(List.of(one));
+    int failed = 0;
+    for (Future<SendResult> f : pipelined) {
+      try {
+        acked.add(await(f).getAck());
+      } catch (ExecutionException e) {
+        failed++;
+      }
+    }
+    assertThat(failed).as("a-2 is in the failed write").isGreaterThanOrEqualTo(1);
+    acked.add(sendOk(send("alice", "d", 1, "a-5", "user:bob", "5")).getAck());
+
+    // whatever was acknowledged is stored, and every stored message names the one before it
+    List<SessionEntry> chain = new SessionChain(rocks).range("c2c:alice:bob", 0, 10);
+    assertThat(chain).extracting(SessionEntry::msgId)
+        .containsExactlyElementsOf(acked.stream().map(SendAck::getMsgId).toList());
+    for (int i = 1; i < chain.size(); i++) {
+      assertThat(chain.get(i).preSeq()).as("preSeq of seq " + chain.get(i).seq()).isEqualTo(chain.get(i - 1).seq());
+      assertThat(chain.get(i).preMsgId()).isEqualTo(chain.get(i - 1).msgId());
+    }
   }
 
   @Test

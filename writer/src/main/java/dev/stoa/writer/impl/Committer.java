@@ -24,23 +24,30 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The group commit of the writer: one thread takes the sends the lanes have sequenced, gives each
- * its msgId and a userSeq in the user chain of every member, and writes up to {@value #MAX_BATCH}
- * of them in one durable {@link KvBatch} per round: for each send the body
+ * a userSeq in the user chain of every member, and writes up to {@value #MAX_BATCH}
+ * of them in one {@link KvBatch} per round: for each send the body
  * ({@link ChainKeys#body}), the session-chain entry and last pointer, one user-chain entry per
- * member and the dedup record (the encoded {@link SendAck}). Then it completes every send of the
- * round, or fails every one if the write failed.
+ * member and the dedup record (the encoded {@link SendAck}). The round is written without waiting
+ * for stable storage and handed to the {@link Syncer}, which completes its sends once a sync has
+ * made it durable; meanwhile this thread writes the next round. If the write fails, every send of
+ * the round fails at once.
  *
  * <p>Why one thread: a user's chain is shared by all of its sessions, which live in different
  * lanes. Assigning userSeq and writing on one thread makes userSeq order equal commit order, so a
- * sync reader at cursor c never later finds an entry below c appear. msgIds are drawn here too, so
- * within this writer msgId order is commit order as well. A lane waits for its send to commit
- * before sequencing the next, so seq order of a session is commit order.
+ * sync reader at cursor c never later finds an entry below c appear. Sends are committed in the
+ * order they are submitted; a lane submits the sends of a session in seq order, so seq order of a
+ * session is commit order.
+ *
+ * <p><b>Failure.</b> A lane does not wait for a commit before sequencing the next send of the same
+ * session, so a send that is not written (its round's write failed, or its numbers could not be
+ * drawn) would leave the sends linked behind it pointing at a message that does not exist. So the
+ * committer marks the send's {@link SessionCursor} failed before failing the send, and refuses
+ * every later send sequenced through a failed cursor; the lane then reloads the session head.
  *
  * <p>A user's first number after a start costs a durable compare-and-set (a block allocation).
  * So that a round with many such users does not pay for them one after another, the first number
@@ -55,15 +62,15 @@ public final class Committer {
   static final int MAX_BATCH = 512;
   static final int ALLOCATOR_THREADS = 16;
   private static final Logger LOG = Logger.getLogger(Committer.class.getName());
-  private static final Prepared STOP = new Prepared(null, 0, 0, 0, 0, null);
+  private static final Prepared STOP = new Prepared(null, 0, 0, 0, 0, 0, null, null);
 
   private final KvStore kv;
-  private final LongSupplier msgIds;
   private final int blockSize;
   private final SessionChain sessionChain;
   private final UserChain userChain;
   private final Map<String, BlockSequencer> userSequencers;
   private final LinkedBlockingQueue<Prepared> queue = new LinkedBlockingQueue<>();
+  private final Syncer syncer;
   private final Thread thread;
   /** Platform threads: a block allocation is a native fsync, which would pin a virtual thread. */
   private final ExecutorService allocators = Executors.newFixedThreadPool(ALLOCATOR_THREADS,
@@ -72,29 +79,30 @@ public final class Committer {
   private final Map<String, Object> drawnAhead = new HashMap<>();
   private volatile boolean stopped;
 
-  public Committer(KvStore kv, LongSupplier msgIds, int blockSize, int userCacheMax) {
+  public Committer(KvStore kv, int blockSize, int userCacheMax) {
     this.kv = kv;
-    this.msgIds = msgIds;
     this.blockSize = blockSize;
     this.sessionChain = new SessionChain(kv);
     this.userChain = new UserChain(kv);
     this.userSequencers = new LruMap<>(userCacheMax);
+    this.syncer = new Syncer(kv);
     this.thread = Thread.ofPlatform().name("stoa-writer-commit").daemon(true).unstarted(this::run);
   }
 
   public void start() {
+    syncer.start();
     thread.start();
   }
 
-  /** Queues {@code send}; the future completes once it is durable. */
-  CompletableFuture<Committed> submit(ValidSend send, long seq, long preSeq, long preMsgId, long sentAt) {
-    CompletableFuture<Committed> done = new CompletableFuture<>();
+  /** Queues {@code p}; {@code p.done()} completes once it is durable. Returns {@code p.done()}. */
+  CompletableFuture<Committed> submit(Prepared p) {
     if (stopped) {
-      done.completeExceptionally(new IllegalStateException("writer committer is stopped"));
-      return done;
+      p.cursor().failed = true;
+      p.done().completeExceptionally(new IllegalStateException("writer committer is stopped"));
+      return p.done();
     }
-    queue.add(new Prepared(send, seq, preSeq, preMsgId, sentAt, done));
-    return done;
+    queue.add(p);
+    return p.done();
   }
 
   /** Commits what is queued, then ends the thread; waits up to {@code timeoutMillis}. */
@@ -105,6 +113,7 @@ public final class Committer {
     if (thread.isAlive()) {
       LOG.warning("writer committer did not stop within " + timeoutMillis + " ms");
     }
+    syncer.close(timeoutMillis);
   }
 
   private void run() {
@@ -132,6 +141,9 @@ public final class Committer {
           LOG.log(Level.SEVERE, "writer commit round of " + round.size() + " send(s) failed unexpectedly", t);
           drawnAhead.clear();
           for (Prepared p : round) {
+            p.cursor().failed = true;
+          }
+          for (Prepared p : round) {
             p.done().completeExceptionally(t);
           }
         }
@@ -139,6 +151,7 @@ public final class Committer {
     }
     for (Prepared p : queue) {
       if (p != STOP) {
+        p.cursor().failed = true;
         p.done().completeExceptionally(new IllegalStateException("writer committer stopped"));
       }
     }
@@ -147,15 +160,21 @@ public final class Committer {
 
   private void commit(List<Prepared> round) {
     drawFirstNumbersAhead(round);
-    KvBatch batch = KvBatch.durable();
+    KvBatch batch = KvBatch.relaxed();
     List<Prepared> written = new ArrayList<>(round.size());
     List<Committed> results = new ArrayList<>(round.size());
     for (Prepared p : round) {
+      if (p.cursor().failed) {
+        p.done().completeExceptionally(new IllegalStateException("send of " + p.send().session().id()
+            + " seq " + p.seq() + " not written: an earlier send of this session was not written"));
+        continue;
+      }
       try {
         results.add(append(batch, p));
         written.add(p);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "cannot prepare send of " + p.send().session().id() + " seq " + p.seq(), e);
+        p.cursor().failed = true;
         p.done().completeExceptionally(e);
       }
     }
@@ -169,23 +188,21 @@ public final class Committer {
       LOG.log(Level.WARNING, "durable write of " + written.size() + " send(s), " + batch.size()
           + " ops failed", e);
       for (Prepared p : written) {
+        p.cursor().failed = true;
+      }
+      for (Prepared p : written) {
         p.done().completeExceptionally(e);
       }
       return;
     }
-    for (int i = 0; i < written.size(); i++) {
-      written.get(i).done().complete(results.get(i));
-    }
+    syncer.add(new Syncer.Round(written, results));
   }
 
-  /** Draws the numbers of {@code p}, then adds its puts to {@code batch}; adds nothing if a draw fails. */
+  /** Draws the user-chain numbers of {@code p}, then adds its puts to {@code batch}; adds nothing if a draw fails. */
   private Committed append(KvBatch batch, Prepared p) {
     ValidSend send = p.send();
     String sessionId = send.session().id();
-    long msgId = msgIds.getAsLong();
-    if (msgId <= 0) {
-      throw new IllegalStateException("msgId generator returned " + msgId + ", expected a positive id");
-    }
+    long msgId = p.msgId();
     List<String> members = send.session().c2cMembers();
     long[] userSeqs = new long[members.size()];
     for (int i = 0; i < userSeqs.length; i++) {

@@ -11,30 +11,40 @@ import dev.stoa.proto.client.SendAck;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
- * One lane of the writer: a single platform thread with a queue of at most {@code queueMax} sends,
- * processing them strictly one after another. Every session maps to exactly one lane, so the sends
- * of a session are sequenced in arrival order and each is committed before the next is sequenced:
- * seq order is commit order, and a device's sends keep their order.
+ * One lane of the writer: a single platform thread that sequences the sends of its sessions in
+ * arrival order and hands them to the {@link Committer} without waiting for the commit. Every
+ * session maps to exactly one lane and the committer writes in submission order, so the sends of a
+ * session are sequenced in arrival order and committed in seq order, and a device's sends keep
+ * their order. At most {@code queueMax} sends are accepted by a lane and not yet answered (queued
+ * here or waiting for their commit); {@link #submit} refuses more, and the caller gives a permit
+ * back with {@link #release} once the send is answered.
  *
  * <p>For one send the lane: reads the dedup record and, if there is one, answers with the stored
  * ack; otherwise takes the next seq from the session's {@link BlockSequencer} (head key
- * {@link ChainKeys#sessionHead}), takes preSeq/preMsgId from its cached head (loaded from
- * {@link SessionChain#last} on first use), hands the send to the {@link Committer} and waits for
- * it to be durable. The session cache holds at most {@code sessionCacheMax} sessions; it is
- * touched only by the lane thread. If a commit fails the session is dropped from the cache, so the
- * next send reloads its head from storage (the seq taken by the failed send is skipped).
+ * {@link ChainKeys#sessionHead}) and a msgId, links the send to the session's newest sequenced
+ * message (preSeq/preMsgId; loaded from {@link SessionChain#last} on first use) and submits it.
+ * msgIds are drawn here, in seq order, so within a session msgId order is seq order. The session
+ * cache holds at most {@code sessionCacheMax} sessions; it is touched only by the lane thread.
+ * Before the head of a session is (re)loaded from storage, the lane waits until everything it
+ * submitted is settled, so a send still on its way to storage is never skipped by the link. If
+ * a send is not written, the committer marks its {@link SessionCursor} failed and the lane
+ * reloads the head before the next send (the seqs taken by failed sends are skipped).
  *
  * <p>Platform, not virtual, threads: RocksDB calls are native and pin a virtual thread to its
- * carrier, so lanes waiting on fsync in parallel would be limited to the number of cores.
+ * carrier.
  *
- * <p>{@link #submit} is thread-safe; {@link #process} runs on the lane thread only.
+ * <p>{@link #submit} and {@link #release} are thread-safe; {@link #process} runs on the lane thread
+ * only.
  */
 public final class Lane {
   private final int index;
@@ -42,25 +52,29 @@ public final class Lane {
   private final KvStore kv;
   private final SessionChain sessionChain;
   private final Committer committer;
+  private final LongSupplier msgIds;
   private final int blockSize;
   private final Clock clock;
   private final Map<String, SessionCursor> sessions;
-  private final ThreadPoolExecutor executor;
+  private final Semaphore permits;
+  private final ExecutorService executor;
+  /** The last send handed to the committer; lane thread only. */
+  private CompletableFuture<Committed> lastSubmitted = CompletableFuture.completedFuture(null);
 
   public Lane(int index, int queueMax, int sessionCacheMax, KvStore kv, Committer committer,
-      int blockSize, Clock clock) {
+      LongSupplier msgIds, int blockSize, Clock clock) {
     this.index = index;
     this.queueMax = queueMax;
     this.kv = kv;
     this.sessionChain = new SessionChain(kv);
     this.committer = committer;
+    this.msgIds = msgIds;
     this.blockSize = blockSize;
     this.clock = clock;
     this.sessions = new LruMap<>(sessionCacheMax);
-    this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(queueMax),
-        Thread.ofPlatform().name("stoa-writer-lane-" + index).daemon(true).factory(),
-        new ThreadPoolExecutor.AbortPolicy());
+    this.permits = new Semaphore(queueMax);
+    this.executor = Executors.newSingleThreadExecutor(
+        Thread.ofPlatform().name("stoa-writer-lane-" + index).daemon(true).factory());
   }
 
   public int index() {
@@ -71,19 +85,31 @@ public final class Lane {
     return queueMax;
   }
 
-  /** Sends waiting in this lane, not counting the one being processed. */
-  public int queued() {
-    return executor.getQueue().size();
+  /** Sends accepted by this lane and not yet answered. */
+  public int inFlight() {
+    return queueMax - permits.availablePermits();
   }
 
-  /** Queues {@code task} on the lane thread; false if the queue is full or the lane is stopped. */
+  /**
+   * Queues {@code task} on the lane thread; false if {@code queueMax} sends are already in flight
+   * or the lane is stopped. On true the caller owes one {@link #release} once the send is answered.
+   */
   public boolean submit(Runnable task) {
+    if (!permits.tryAcquire()) {
+      return false;
+    }
     try {
       executor.execute(task);
       return true;
     } catch (RejectedExecutionException e) {
+      permits.release();
       return false;
     }
+  }
+
+  /** Gives back the permit of one answered send. */
+  public void release() {
+    permits.release();
   }
 
   /** Takes no more sends; the queued ones still finish. */
@@ -100,18 +126,25 @@ public final class Lane {
   public record Outcome(SendAck ack, Message message, boolean duplicate) {}
 
   /**
-   * Dedups, sequences and commits {@code send}; blocks until it is durable. Lane thread only.
+   * Dedups and sequences {@code send} and hands it to the committer. Lane thread only.
    *
-   * @throws Exception if storage failed; nothing was acknowledged
+   * @return completes once the send is durable (or answered from the dedup record); fails if it
+   *     was not written, and then nothing was acknowledged
+   * @throws RuntimeException if storage failed before the send was handed over
    */
-  public Outcome process(ValidSend send) throws Exception {
+  public CompletableFuture<Outcome> process(ValidSend send) {
     byte[] stored = kv.get(ChainKeys.dedup(send.userId(), send.deviceId(), send.clientMsgId()));
     if (stored != null) {
-      return new Outcome(parseAck(stored, send), null, true);
+      return CompletableFuture.completedFuture(new Outcome(parseAck(stored, send), null, true));
     }
     String sessionId = send.session().id();
     SessionCursor cursor = sessions.get(sessionId);
+    if (cursor != null && cursor.failed) {
+      sessions.remove(sessionId);
+      cursor = null;
+    }
     if (cursor == null) {
+      awaitSubmittedSettled();
       cursor = load(sessionId);
       sessions.put(sessionId, cursor);
     }
@@ -121,20 +154,27 @@ public final class Lane {
       throw new IllegalStateException("session " + sessionId + ": sequencer handed out seq " + seq
           + " but the chain already holds seq " + cursor.lastSeq + "; its head key is behind");
     }
-    Committed committed;
-    try {
-      committed = committer.submit(send, seq, cursor.lastSeq, cursor.lastMsgId, clock.millis()).get();
-    } catch (ExecutionException e) {
-      sessions.remove(sessionId);
-      throw e.getCause() instanceof Exception ex ? ex : e;
-    } catch (InterruptedException e) {
-      sessions.remove(sessionId);
-      Thread.currentThread().interrupt();
-      throw e;
+    long msgId = msgIds.getAsLong();
+    if (msgId <= 0) {
+      throw new IllegalStateException("msgId generator returned " + msgId + ", expected a positive id");
     }
+    Prepared prepared = new Prepared(send, seq, cursor.lastSeq, msgId, cursor.lastMsgId, clock.millis(),
+        cursor, new CompletableFuture<>());
     cursor.lastSeq = seq;
-    cursor.lastMsgId = committed.message().getMsgId();
-    return new Outcome(committed.ack(), committed.message(), false);
+    cursor.lastMsgId = msgId;
+    lastSubmitted = committer.submit(prepared);
+    return lastSubmitted.thenApply(c -> new Outcome(c.ack(), c.message(), false));
+  }
+
+  private void awaitSubmittedSettled() {
+    try {
+      lastSubmitted.handle((ok, failed) -> null).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("writer lane " + index + " interrupted while waiting for its commits", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private SessionCursor load(String sessionId) {

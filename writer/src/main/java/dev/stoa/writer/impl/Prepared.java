@@ -3,9 +3,12 @@ package dev.stoa.writer.impl;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A sequenced send handed from its lane to the {@link Committer}: everything but the msgId and
- * the user-chain numbers, which the committer assigns in commit order. Completed by the
- * committer once the batch holding it is durable, or exceptionally if it was not written.
+ * A sequenced send handed from its lane to the {@link Committer}: seq, msgId and the link to the
+ * message before it in the session are set; the user-chain numbers are assigned by the committer
+ * in commit order. {@code cursor} is the lane's view of the session the link was taken from: if
+ * this send is not written, the committer marks it {@linkplain SessionCursor#failed failed}, so
+ * that no later send linked behind it is written either. Completed by the committer once the batch
+ * holding it is durable, or exceptionally if it was not written.
  */
-record Prepared(ValidSend send, long seq, long preSeq, long preMsgId, long sentAt,
-    CompletableFuture<Committed> done) {}
+record Prepared(ValidSend send, long seq, long preSeq, long msgId, long preMsgId, long sentAt,
+    SessionCursor cursor, CompletableFuture<Committed> done) {}
