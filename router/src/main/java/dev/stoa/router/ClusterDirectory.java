@@ -18,7 +18,9 @@ import dev.stoa.common.StoaException;
 import dev.stoa.common.config.NodeOptions;
 import dev.stoa.proto.client.Code;
 import dev.stoa.proto.internal.Gateway;
+import dev.stoa.proto.internal.Index;
 import dev.stoa.proto.internal.Reader;
+import dev.stoa.proto.internal.Rooms;
 import dev.stoa.proto.internal.State;
 import dev.stoa.proto.internal.Writer;
 import dev.stoa.router.impl.Announcement;
@@ -56,8 +58,8 @@ import java.util.logging.Logger;
  * {@link ServiceDirectory} over Hazelcast and Vert.x gRPC.
  *
  * <p>Each process runs one gRPC server (Vert.x {@link GrpcServer} on an HTTP/2 server bound to
- * {@link NodeOptions#host()}:{@link RouterOptions#grpcPort()}) that serves the Writer, Reader, State
- * and Gateway services by forwarding to the instance of that role registered here, so a process
+ * {@link NodeOptions#host()}:{@link RouterOptions#grpcPort()}) that serves the Writer, Reader, State,
+ * Gateway, Index and Rooms services by forwarding to the instance of that role registered here, so a process
  * hosts at most one instance per role. {@link #register} announces the instance in the Hazelcast
  * map {@value #MAP_NAME}: key {@code <role>/<instanceId>} (role lower-case), value
  * {@code <host>:<port>|<memberUuid>} naming this process's gRPC endpoint and Hazelcast member.
@@ -93,6 +95,7 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
   private final AtomicInteger rotation = new AtomicInteger();
   private final Writer anyWriter = LateBound.writer(this::resolveWriter);
   private final Reader anyReader = LateBound.reader(this::resolveReader);
+  private final Index anyIndex = LateBound.index(this::resolveIndex);
 
   private volatile boolean running;
   private HazelcastInstance hazelcast;
@@ -240,6 +243,17 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
   }
 
   @Override
+  public Index index() {
+    Hosted h = hosted.get(Role.INDEX);
+    return h != null ? (Index) h.service() : anyIndex;
+  }
+
+  @Override
+  public Optional<Rooms> rooms(String stateServerId) {
+    return find(Role.ROOMS, stateServerId, Rooms.class, RemoteBindings::rooms);
+  }
+
+  @Override
   public Optional<State> state(String stateServerId) {
     return find(Role.STATE, stateServerId, State.class, RemoteBindings::state);
   }
@@ -263,7 +277,7 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
     return Optional.of(live.get(Math.floorMod(spread, live.size())).instanceId());
   }
 
-  /** Ids of the live instances of {@code role} in the cluster (this process's included), sorted. */
+  @Override
   public List<String> announced(Role role) {
     Set<String> ids = new HashSet<>();
     live(role).forEach(a -> ids.add(a.instanceId()));
@@ -282,6 +296,11 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
   private Reader resolveReader() {
     Hosted h = hosted.get(Role.READER);
     return h != null ? (Reader) h.service() : remote(pickAny(Role.READER)).reader();
+  }
+
+  private Index resolveIndex() {
+    Hosted h = hosted.get(Role.INDEX);
+    return h != null ? (Index) h.service() : remote(pickAny(Role.INDEX)).index();
   }
 
   private Announcement pickAny(Role role) {
@@ -378,6 +397,8 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
       case READER -> Reader.class;
       case STATE -> State.class;
       case GATEWAY -> Gateway.class;
+      case INDEX -> Index.class;
+      case ROOMS -> Rooms.class;
     };
   }
 

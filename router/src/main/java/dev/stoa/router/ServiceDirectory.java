@@ -1,10 +1,15 @@
 package dev.stoa.router;
 
+import dev.stoa.common.StoaException;
+import dev.stoa.proto.client.Code;
 import dev.stoa.proto.internal.Gateway;
+import dev.stoa.proto.internal.Index;
 import dev.stoa.proto.internal.Reader;
+import dev.stoa.proto.internal.Rooms;
 import dev.stoa.proto.internal.State;
 import dev.stoa.proto.internal.Writer;
 import io.vertx.core.Future;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,11 +21,11 @@ import java.util.Optional;
 public interface ServiceDirectory {
 
   /** The kinds of role a process can host and announce. */
-  enum Role { WRITER, READER, STATE, GATEWAY }
+  enum Role { WRITER, READER, STATE, GATEWAY, INDEX, ROOMS }
 
   /**
-   * Hosts {@code service} (a {@link Writer}, {@link Reader}, {@link State} or {@link Gateway}
-   * matching {@code role}) under {@code instanceId} in this process and announces it to the
+   * Hosts {@code service} (a {@link Writer}, {@link Reader}, {@link State}, {@link Gateway},
+   * {@link Index} or {@link Rooms} matching {@code role}) under {@code instanceId} in this process and announces it to the
    * cluster, reachable through this process's gRPC endpoint.
    */
   Future<Void> register(Role role, String instanceId, Object service);
@@ -33,6 +38,27 @@ public interface ServiceDirectory {
 
   /** A reader: the local one if any, else a live remote one. Fails UNAVAILABLE if none. */
   Reader reader();
+
+  /**
+   * An index server: the local one if any, else a live remote one. Until the meta server assigns
+   * shards, one index server leads every shard, so any announced one is the leader. Fails
+   * UNAVAILABLE (per call) if none is announced. The default knows none.
+   */
+  default Index index() {
+    return dev.stoa.router.impl.LateBound.index(() -> {
+      throw new StoaException(Code.UNAVAILABLE, "no index server is announced in the cluster");
+    });
+  }
+
+  /** The room fan-out of state server {@code stateServerId}, if it is announced. The default knows none. */
+  default Optional<Rooms> rooms(String stateServerId) {
+    return Optional.empty();
+  }
+
+  /** Ids of the live instances of {@code role} in the cluster (this process's included), sorted. */
+  default List<String> announced(Role role) {
+    return List.of();
+  }
 
   /** The state server {@code stateServerId}, if it is announced. */
   Optional<State> state(String stateServerId);

@@ -1,5 +1,22 @@
 package dev.stoa.router.impl;
 
+import dev.stoa.proto.internal.AppendRequest;
+import dev.stoa.proto.internal.AppendResult;
+import dev.stoa.proto.internal.CloseRoomRequest;
+import dev.stoa.proto.internal.CloseRoomResult;
+import dev.stoa.proto.internal.FetchRequest;
+import dev.stoa.proto.internal.FetchResult;
+import dev.stoa.proto.internal.Index;
+import dev.stoa.proto.internal.IndexGrpcService;
+import dev.stoa.proto.internal.IndexService;
+import dev.stoa.proto.internal.ReadRequest;
+import dev.stoa.proto.internal.ReadResult;
+import dev.stoa.proto.internal.RoomClosedNotice;
+import dev.stoa.proto.internal.RoomMembership;
+import dev.stoa.proto.internal.RoomReply;
+import dev.stoa.proto.internal.Rooms;
+import dev.stoa.proto.internal.RoomsGrpcService;
+import dev.stoa.proto.internal.RoomsService;
 import dev.stoa.proto.internal.AckRequest;
 import dev.stoa.proto.internal.Connection;
 import dev.stoa.proto.internal.DeliverReply;
@@ -43,13 +60,15 @@ import java.util.function.Function;
 public final class HostedServices {
   private HostedServices() {}
 
-  /** The four services, bound to whatever {@code hosted} returns for their role (null = none). */
+  /** The services, bound to whatever {@code hosted} returns for their role (null = none). */
   public static List<Service> all(Function<Role, Object> hosted) {
     return List.of(
         WriterGrpcService.of(new HostedWriter(hosted)),
         ReaderGrpcService.of(new HostedReader(hosted)),
         StateGrpcService.of(new HostedState(hosted)),
-        GatewayGrpcService.of(new HostedGateway(hosted)));
+        GatewayGrpcService.of(new HostedGateway(hosted)),
+        IndexGrpcService.of(new HostedIndex(hosted)),
+        RoomsGrpcService.of(new HostedRooms(hosted)));
   }
 
 
@@ -142,6 +161,57 @@ public final class HostedServices {
     @Override
     public Future<DeliverReply> deliver(DeliverRequest request) {
       return forward(hosted, Role.GATEWAY, Gateway.class, g -> g.deliver(request));
+    }
+  }
+
+  private static final class HostedIndex extends IndexService {
+    private final Function<Role, Object> hosted;
+
+    HostedIndex(Function<Role, Object> hosted) {
+      this.hosted = hosted;
+    }
+
+    @Override
+    public Future<AppendResult> append(AppendRequest request) {
+      return forward(hosted, Role.INDEX, Index.class, i -> i.append(request));
+    }
+
+    @Override
+    public Future<ReadResult> read(ReadRequest request) {
+      return forward(hosted, Role.INDEX, Index.class, i -> i.read(request));
+    }
+
+    @Override
+    public Future<FetchResult> fetch(FetchRequest request) {
+      return forward(hosted, Role.INDEX, Index.class, i -> i.fetch(request));
+    }
+
+    @Override
+    public Future<CloseRoomResult> closeRoom(CloseRoomRequest request) {
+      return forward(hosted, Role.INDEX, Index.class, i -> i.closeRoom(request));
+    }
+  }
+
+  private static final class HostedRooms extends RoomsService {
+    private final Function<Role, Object> hosted;
+
+    HostedRooms(Function<Role, Object> hosted) {
+      this.hosted = hosted;
+    }
+
+    @Override
+    public Future<RoomReply> join(RoomMembership request) {
+      return forward(hosted, Role.ROOMS, Rooms.class, r -> r.join(request));
+    }
+
+    @Override
+    public Future<RoomReply> leave(RoomMembership request) {
+      return forward(hosted, Role.ROOMS, Rooms.class, r -> r.leave(request));
+    }
+
+    @Override
+    public Future<Empty> closed(RoomClosedNotice request) {
+      return forward(hosted, Role.ROOMS, Rooms.class, r -> r.closed(request));
     }
   }
 }

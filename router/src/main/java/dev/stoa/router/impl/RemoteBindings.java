@@ -1,5 +1,20 @@
 package dev.stoa.router.impl;
 
+import dev.stoa.proto.internal.AppendRequest;
+import dev.stoa.proto.internal.AppendResult;
+import dev.stoa.proto.internal.CloseRoomRequest;
+import dev.stoa.proto.internal.CloseRoomResult;
+import dev.stoa.proto.internal.FetchRequest;
+import dev.stoa.proto.internal.FetchResult;
+import dev.stoa.proto.internal.Index;
+import dev.stoa.proto.internal.IndexGrpcClient;
+import dev.stoa.proto.internal.ReadRequest;
+import dev.stoa.proto.internal.ReadResult;
+import dev.stoa.proto.internal.RoomClosedNotice;
+import dev.stoa.proto.internal.RoomMembership;
+import dev.stoa.proto.internal.RoomReply;
+import dev.stoa.proto.internal.Rooms;
+import dev.stoa.proto.internal.RoomsGrpcClient;
 import dev.stoa.proto.internal.AckRequest;
 import dev.stoa.proto.internal.Connection;
 import dev.stoa.proto.internal.DeliverReply;
@@ -34,6 +49,8 @@ public final class RemoteBindings {
   private final Reader reader;
   private final State state;
   private final Gateway gateway;
+  private final Index index;
+  private final Rooms rooms;
 
   public RemoteBindings(GrpcCalls calls, String host, int port) {
     this.address = host + ":" + port;
@@ -42,6 +59,8 @@ public final class RemoteBindings {
     this.reader = new RemoteReader(calls, to, "reader at " + address);
     this.state = new RemoteState(calls, to, "state server at " + address);
     this.gateway = new RemoteGateway(calls, to, "gateway at " + address);
+    this.index = new RemoteIndex(calls, to, "index server at " + address);
+    this.rooms = new RemoteRooms(calls, to, "room fan-out at " + address);
   }
 
   public String address() {
@@ -62,6 +81,53 @@ public final class RemoteBindings {
 
   public Gateway gateway() {
     return gateway;
+  }
+
+  public Index index() {
+    return index;
+  }
+
+  public Rooms rooms() {
+    return rooms;
+  }
+
+  private record RemoteIndex(GrpcCalls calls, SocketAddress to, String what) implements Index {
+    @Override
+    public Future<AppendResult> append(AppendRequest request) {
+      return calls.unary(to, what, IndexGrpcClient.Append, request);
+    }
+
+    @Override
+    public Future<ReadResult> read(ReadRequest request) {
+      return calls.unary(to, what, IndexGrpcClient.Read, request);
+    }
+
+    @Override
+    public Future<FetchResult> fetch(FetchRequest request) {
+      return calls.unary(to, what, IndexGrpcClient.Fetch, request);
+    }
+
+    @Override
+    public Future<CloseRoomResult> closeRoom(CloseRoomRequest request) {
+      return calls.unary(to, what, IndexGrpcClient.CloseRoom, request);
+    }
+  }
+
+  private record RemoteRooms(GrpcCalls calls, SocketAddress to, String what) implements Rooms {
+    @Override
+    public Future<RoomReply> join(RoomMembership request) {
+      return calls.unary(to, what, RoomsGrpcClient.Join, request);
+    }
+
+    @Override
+    public Future<RoomReply> leave(RoomMembership request) {
+      return calls.unary(to, what, RoomsGrpcClient.Leave, request);
+    }
+
+    @Override
+    public Future<Empty> closed(RoomClosedNotice request) {
+      return calls.unary(to, what, RoomsGrpcClient.Closed, request);
+    }
   }
 
   private record RemoteWriter(GrpcCalls calls, SocketAddress to, String what) implements Writer {

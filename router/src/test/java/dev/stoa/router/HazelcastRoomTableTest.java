@@ -1,0 +1,98 @@
+package dev.stoa.router;
+
+import static dev.stoa.router.TestFutures.await;
+import static dev.stoa.router.TestFutures.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stoa.common.StoaException;
+import dev.stoa.proto.client.Code;
+import dev.stoa.router.RoomTable.Membership;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class HazelcastRoomTableTest {
+  static final Duration TTL = Duration.ofSeconds(90);
+  static final AtomicInteger ROOMS = new AtomicInteger();
+  static TestCluster cluster;
+  static MutableClock clock;
+  static HazelcastRoomTable tableA;
+  static HazelcastRoomTable tableB;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    cluster = TestCluster.start(2, TTL);
+    clock = new MutableClock(1_700_000_000_000L);
+    tableA = new HazelcastRoomTable(cluster.member(0).node().hazelcast(), cluster.member(0).vertx(),
+        cluster.member(0).options(), clock);
+    tableB = new HazelcastRoomTable(cluster.member(1).node().hazelcast(), cluster.member(1).vertx(),
+        cluster.member(1).options(), clock);
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    cluster.close();
+  }
+
+  static String newRoom() {
+    return "room-" + ROOMS.incrementAndGet();
+  }
+
+  @Test
+  void aJoinIsSeenFromTheOtherMemberUntilTheLastConnectionLeaves() throws Exception {
+    String room = newRoom();
+    assertThat(await(tableB.isMember(room, "alice"))).isFalse();
+    await(tableA.join(room, "alice", 1));
+    await(tableA.join(room, "alice", 2));
+    await(tableA.join(room, "alice", 2)); // twice: no-op
+    assertThat(await(tableB.isMember(room, "alice"))).isTrue();
+    assertThat(await(tableB.isMember(room, "bob"))).isFalse();
+    assertThat(await(tableB.isMember("other-" + room, "alice"))).isFalse();
+
+    await(tableB.leave(room, "alice", 1));
+    assertThat(await(tableA.isMember(room, "alice"))).as("conn 2 is still in").isTrue();
+    await(tableB.leave(room, "alice", 2));
+    assertThat(await(tableA.isMember(room, "alice"))).isFalse();
+    await(tableB.leave(room, "alice", 2)); // leaving again succeeds
+  }
+
+  @Test
+  void aMembershipNotRefreshedWithinTheTtlExpiresAndARefreshKeepsIt() throws Exception {
+    String room = newRoom();
+    await(tableA.join(room, "carol", 7));
+    await(tableA.join(room, "dave", 8));
+    clock.advance(TTL.minusSeconds(10));
+    await(tableB.refresh(List.of(new Membership(room, "carol", 7), new Membership(room, "erin", 9))));
+    clock.advance(Duration.ofSeconds(20));
+    assertThat(await(tableA.isMember(room, "carol"))).isTrue();
+    assertThat(await(tableA.isMember(room, "dave"))).as("not refreshed").isFalse();
+    assertThat(await(tableA.isMember(room, "erin"))).as("a refresh never adds").isFalse();
+  }
+
+  @Test
+  void closeDropsEveryMembershipOfTheRoomOnly() throws Exception {
+    String room = newRoom();
+    String other = room + "x"; // a room whose id extends this one's must survive
+    for (int i = 0; i < 20; i++) {
+      await(tableA.join(room, "user-" + i, i));
+    }
+    await(tableA.join(other, "user-0", 100));
+    assertThat(await(tableB.close(room))).isEqualTo(20);
+    for (int i = 0; i < 20; i++) {
+      assertThat(await(tableA.isMember(room, "user-" + i))).isFalse();
+    }
+    assertThat(await(tableA.isMember(other, "user-0"))).isTrue();
+    assertThat(await(tableB.close(room))).isZero();
+  }
+
+  @Test
+  void missingIdsAreBadRequests() throws Exception {
+    Throwable err = failure(tableA.join("", "alice", 1));
+    assertThat(err).isInstanceOf(StoaException.class).hasMessageContaining("roomId");
+    assertThat(((StoaException) err).code()).isEqualTo(Code.BAD_REQUEST);
+    assertThat(failure(tableA.isMember("r", null))).hasMessageContaining("userId");
+  }
+}
