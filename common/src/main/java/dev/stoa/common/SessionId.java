@@ -15,6 +15,9 @@ import java.util.List;
  */
 public record SessionId(Kind kind, String id, String first, String second) {
 
+  /** Prefix of room session ids: {@code room:<roomId>}. */
+  public static final String ROOM_PREFIX = "room:";
+
   /** The three session kinds of DESIGN.md §1. */
   public enum Kind { C2C, GROUP, ROOM }
 
@@ -26,6 +29,11 @@ public record SessionId(Kind kind, String id, String first, String second) {
     String lo = a.compareTo(b) < 0 ? a : b;
     String hi = lo == a ? b : a;
     return new SessionId(Kind.C2C, "c2c:" + lo + ":" + hi, lo, hi);
+  }
+
+  /** The session of room {@code roomId}; BAD_REQUEST naming roomId if it is not a valid id. */
+  public static SessionId room(String roomId) {
+    return new SessionId(Kind.ROOM, ROOM_PREFIX + Ids.requireId("roomId", roomId), roomId, null);
   }
 
   /**
@@ -72,8 +80,9 @@ public record SessionId(Kind kind, String id, String first, String second) {
 
   /**
    * Checks that {@code userId} may send to and read this session: for c2c it must be one of the two
-   * users (FORBIDDEN otherwise). Group and room sessions answer NOT_FOUND until their storage
-   * paths and membership exist. Messages name the {@code sessionId} field.
+   * users (FORBIDDEN otherwise). Group sessions answer NOT_FOUND until their storage path exists;
+   * room membership lives in the router's room table, so callers check rooms there and a room
+   * answers NOT_FOUND here. Messages name the {@code sessionId} field.
    */
   public void requireMember(String userId) {
     switch (kind) {

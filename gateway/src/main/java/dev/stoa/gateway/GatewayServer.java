@@ -18,6 +18,7 @@ import dev.stoa.gateway.impl.TcpVerticle;
 import dev.stoa.proto.internal.DeliverReply;
 import dev.stoa.proto.internal.DeliverRequest;
 import dev.stoa.proto.internal.Gateway;
+import dev.stoa.router.RoomTable;
 import dev.stoa.router.RouteTable;
 import dev.stoa.router.ServiceDirectory;
 import io.vertx.core.DeploymentOptions;
@@ -58,6 +59,7 @@ public final class GatewayServer implements Gateway, Lifecycle {
   private final RouteTable routes;
   private final LongSupplier connIds;
   private final Clock clock;
+  private final RoomTable rooms;
   private final TokenIssuer tokens;
   private final ConnectionRegistry registry = new ConnectionRegistry();
   private final List<String> deployments = Collections.synchronizedList(new ArrayList<>());
@@ -74,6 +76,13 @@ public final class GatewayServer implements Gateway, Lifecycle {
    */
   public GatewayServer(Vertx vertx, GatewayOptions options, String adminSecret, String gatewayId,
       ServiceDirectory directory, RouteTable routes, LongSupplier connIds, Clock clock) {
+    this(vertx, options, adminSecret, gatewayId, directory, routes, null, connIds, clock);
+  }
+
+  /** @param rooms the room table, for {@code POST /v1/rooms/{roomId}/close}; null answers it UNAVAILABLE */
+  public GatewayServer(Vertx vertx, GatewayOptions options, String adminSecret, String gatewayId,
+      ServiceDirectory directory, RouteTable routes, RoomTable rooms, LongSupplier connIds, Clock clock) {
+    this.rooms = rooms;
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.options = Objects.requireNonNull(options, "options");
     this.adminSecret = Objects.requireNonNull(adminSecret, "adminSecret");
@@ -91,7 +100,7 @@ public final class GatewayServer implements Gateway, Lifecycle {
   @Override
   public Future<Void> start() {
     GatewayMetrics metrics = new GatewayMetrics(Metrics.registry(), gatewayId, registry::size);
-    Backend backend = new Backend(directory);
+    Backend backend = new Backend(directory, rooms);
     GatewayContext gw = new GatewayContext(vertx, options, gatewayId, tokens, backend,
         new FrameDispatcher(backend, clock), routes, registry, metrics, connIds, clock);
     context = gw;

@@ -482,11 +482,18 @@ class LongConnectionTest extends GatewayFixture {
     assertThat(directory.state.acks.get(0).getMsgId()).isEqualTo(1001);
 
     client.send(Frame.newBuilder().setJoin(Join.newBuilder().setRoomId("lobby")).build());
-    Frame join = client.nextFrame();
-    assertThat(join.getError().getCode()).isEqualTo(Code.NOT_FOUND);
-    assertThat(join.getError().getMessage()).isEqualTo("roomId: room 'lobby' does not exist");
+    assertThat(client.nextFrame().getJoined().getRoomId()).isEqualTo("lobby");
+    assertThat(directory.rooms.joins).hasSize(1);
+    assertThat(directory.rooms.joins.getFirst().getConnId()).isEqualTo(7);
+    assertThat(directory.rooms.joins.getFirst().getUserId()).isEqualTo("alice");
+    assertThat(directory.rooms.joins.getFirst().getRoomId()).isEqualTo("lobby");
     client.send(Frame.newBuilder().setLeave(Leave.newBuilder().setRoomId("lobby")).build());
-    assertThat(client.nextFrame().getError().getCode()).isEqualTo(Code.NOT_FOUND);
+    assertThat(client.nextFrame().getLeft().getRoomId()).isEqualTo("lobby");
+    assertThat(directory.rooms.leaves).hasSize(1);
+    client.send(Frame.newBuilder().setJoin(Join.newBuilder().setRoomId("full")).build());
+    Frame refused = client.nextFrame();
+    assertThat(refused.getError().getCode()).isEqualTo(Code.RATE_LIMITED);
+    assertThat(refused.getError().getMessage()).isEqualTo("roomId: connection is in too many rooms");
     client.send(Frame.newBuilder().setJoin(Join.newBuilder().setRoomId("bad room!")).build());
     Frame badRoom = client.nextFrame();
     assertThat(badRoom.getError().getCode()).isEqualTo(Code.BAD_REQUEST);

@@ -6,6 +6,10 @@ import dev.stoa.proto.client.Message;
 import dev.stoa.proto.client.Messages;
 import dev.stoa.proto.client.SendAck;
 import dev.stoa.proto.client.SyncResult;
+import dev.stoa.proto.internal.RoomClosedNotice;
+import dev.stoa.proto.internal.RoomMembership;
+import dev.stoa.proto.internal.RoomReply;
+import dev.stoa.proto.internal.Rooms;
 import dev.stoa.proto.internal.AckRequest;
 import dev.stoa.proto.internal.Connection;
 import dev.stoa.proto.internal.Empty;
@@ -125,6 +129,33 @@ final class TestPeers {
     }
   }
 
+  /** The room side of a state server: records joins and leaves, refuses room "full". */
+  static final class FakeRooms implements Rooms {
+    final List<RoomMembership> joins = new CopyOnWriteArrayList<>();
+    final List<RoomMembership> leaves = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Future<RoomReply> join(RoomMembership request) {
+      if (request.getRoomId().equals("full")) {
+        return Future.succeededFuture(RoomReply.newBuilder().setCode(Code.RATE_LIMITED)
+            .setError("roomId: connection is in too many rooms").build());
+      }
+      joins.add(request);
+      return Future.succeededFuture(RoomReply.newBuilder().setCode(Code.OK).build());
+    }
+
+    @Override
+    public Future<RoomReply> leave(RoomMembership request) {
+      leaves.add(request);
+      return Future.succeededFuture(RoomReply.newBuilder().setCode(Code.OK).build());
+    }
+
+    @Override
+    public Future<Empty> closed(RoomClosedNotice request) {
+      return Future.succeededFuture(Empty.getDefaultInstance());
+    }
+  }
+
   /** A route table in a map, recording refreshes. */
   static final class FakeRouteTable implements RouteTable {
     final Map<String, Map<Long, Route>> routes = new ConcurrentHashMap<>();
@@ -166,6 +197,7 @@ final class TestPeers {
     final FakeWriter writer = new FakeWriter();
     final FakeReader reader = new FakeReader();
     final FakeState state = new FakeState();
+    final FakeRooms rooms = new FakeRooms();
     final Map<String, Object> registered = new ConcurrentHashMap<>();
     final List<String> stateServers = new CopyOnWriteArrayList<>(List.of("ss-1"));
 
@@ -194,6 +226,11 @@ final class TestPeers {
     @Override
     public Optional<State> state(String stateServerId) {
       return stateServers.contains(stateServerId) ? Optional.of(state) : Optional.empty();
+    }
+
+    @Override
+    public Optional<Rooms> rooms(String stateServerId) {
+      return stateServers.contains(stateServerId) ? Optional.of(rooms) : Optional.empty();
     }
 
     @Override

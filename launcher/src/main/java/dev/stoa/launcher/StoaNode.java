@@ -12,6 +12,7 @@ import dev.stoa.reader.ReaderOptions;
 import dev.stoa.reader.ReaderRole;
 import dev.stoa.router.ClusterDirectory;
 import dev.stoa.router.ClusterNode;
+import dev.stoa.router.HazelcastRoomTable;
 import dev.stoa.router.HazelcastRouteTable;
 import dev.stoa.router.RouterOptions;
 import dev.stoa.state.StateOptions;
@@ -82,6 +83,7 @@ public final class StoaNode implements Lifecycle {
         .compose(v -> startStep(directory))
         .compose(v -> {
           HazelcastRouteTable routes = new HazelcastRouteTable(cluster.hazelcast(), vertx, routerOptions);
+          HazelcastRoomTable rooms = new HazelcastRoomTable(cluster.hazelcast(), vertx, routerOptions);
           Future<Void> chain = Future.succeededFuture();
           if (roles.contains(Role.WRITER) || roles.contains(Role.READER)) {
             chain = chain.compose(x -> vertx.executeBlocking(() -> {
@@ -95,16 +97,16 @@ public final class StoaNode implements Lifecycle {
           }
           if (roles.contains(Role.WRITER)) {
             chain = chain.compose(x -> startStep(new WriterRole(vertx, nodeId + "-writer", kv, cluster.msgIds(),
-                routes, directory, WriterOptions.from(config), Clock.systemUTC())));
+                routes, rooms, directory, WriterOptions.from(config), Clock.systemUTC())));
           }
           if (roles.contains(Role.READER)) {
-            chain = chain.compose(x -> startStep(new ReaderRole(vertx, nodeId + "-reader", kv, directory,
+            chain = chain.compose(x -> startStep(new ReaderRole(vertx, nodeId + "-reader", kv, rooms, directory,
                 ReaderOptions.from(config))));
           }
           if (roles.contains(Role.GATEWAY)) {
             chain = chain.compose(x -> {
               gateway = new GatewayServer(vertx, GatewayOptions.from(config), adminSecret, nodeId + "-gateway",
-                  directory, routes, cluster.msgIds(), Clock.systemUTC());
+                  directory, routes, rooms, cluster.msgIds(), Clock.systemUTC());
               return startStep(gateway);
             });
           }

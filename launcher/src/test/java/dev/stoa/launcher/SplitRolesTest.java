@@ -2,6 +2,10 @@ package dev.stoa.launcher;
 
 import dev.stoa.launcher.StandaloneChatTest.Transport;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Map;
@@ -28,10 +32,23 @@ class SplitRolesTest {
   static void start() {
     vertx = Vertx.vertx();
     String cluster = "stoa-split-" + UUID.randomUUID();
-    Map<String, String> join = Map.of("cluster.members", "127.0.0.1:5701,127.0.0.1:5702,127.0.0.1:5703");
-    storage = TestNode.start(EnumSet.of(StoaNode.Role.WRITER, StoaNode.Role.READER), dir.resolve("storage"), cluster, join);
-    state = TestNode.start(EnumSet.of(StoaNode.Role.STATE), dir.resolve("state"), cluster, join);
-    gateway = TestNode.start(EnumSet.of(StoaNode.Role.GATEWAY), dir.resolve("gateway"), cluster, join);
+    // free ports, not 5701-5703: another Hazelcast cluster on this machine must not capture a member
+    int[] ports = {freePort(), freePort(), freePort()};
+    String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
+    storage = TestNode.start(EnumSet.of(StoaNode.Role.WRITER, StoaNode.Role.READER), dir.resolve("storage"), cluster,
+        Map.of("cluster.members", members, "cluster.port", Integer.toString(ports[0])));
+    state = TestNode.start(EnumSet.of(StoaNode.Role.STATE), dir.resolve("state"), cluster,
+        Map.of("cluster.members", members, "cluster.port", Integer.toString(ports[1])));
+    gateway = TestNode.start(EnumSet.of(StoaNode.Role.GATEWAY), dir.resolve("gateway"), cluster,
+        Map.of("cluster.members", members, "cluster.port", Integer.toString(ports[2])));
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @AfterAll

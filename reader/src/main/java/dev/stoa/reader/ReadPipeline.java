@@ -1,5 +1,6 @@
 package dev.stoa.reader;
 
+import dev.stoa.common.SessionId;
 import dev.stoa.common.StoaException;
 import dev.stoa.kv.KvStore;
 import dev.stoa.kv.chain.SessionChain;
@@ -68,9 +69,16 @@ public final class ReadPipeline implements Reader, AutoCloseable {
   private final ReadRequests requests;
   private final ReaderMetrics metrics = new ReaderMetrics();
   private final ExecutorService executor;
+  private final RoomReader rooms;
 
   public ReadPipeline(Vertx vertx, KvStore kv, ReaderOptions options) {
+    this(vertx, kv, null, options);
+  }
+
+  /** With the read path of room sessions; without one ({@code rooms} null) a room pull is NOT_FOUND. */
+  public ReadPipeline(Vertx vertx, KvStore kv, RoomReader rooms, ReaderOptions options) {
     this.vertx = vertx;
+    this.rooms = rooms;
     this.sessionChain = new SessionChain(kv);
     this.userChain = new UserChain(kv);
     this.bodies = new BodyLoader(kv);
@@ -89,8 +97,29 @@ public final class ReadPipeline implements Reader, AutoCloseable {
       metrics.rejected("pull", e.code(), start);
       return Future.succeededFuture(PullResult.newBuilder().setCode(e.code()).setError(e.getMessage()).build());
     }
+    if (q.session().kind() == SessionId.Kind.ROOM) {
+      return pullRoom(q, start);
+    }
     return offLoop("pull", start, () -> PullResult.newBuilder()
         .setCode(Code.OK).setMessages(readSession(q)).build());
+  }
+
+  private Future<PullResult> pullRoom(ReadRequests.Pull q, long start) {
+    if (rooms == null) {
+      metrics.rejected("pull", Code.NOT_FOUND, start);
+      return Future.succeededFuture(PullResult.newBuilder().setCode(Code.NOT_FOUND)
+          .setError("sessionId: room '" + q.session().first() + "' does not exist (no room path in this reader)")
+          .build());
+    }
+    return rooms.pull(q.userId(), q.session(), q.afterSeq(), q.limit()).andThen(ar -> {
+      if (ar.failed()) {
+        metrics.error("pull", start);
+      } else if (ar.result().getCode() == Code.OK) {
+        metrics.ok("pull", start);
+      } else {
+        metrics.rejected("pull", ar.result().getCode(), start);
+      }
+    });
   }
 
   @Override

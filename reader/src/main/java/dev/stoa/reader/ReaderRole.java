@@ -3,6 +3,7 @@ package dev.stoa.reader;
 import dev.stoa.common.Lifecycle;
 import dev.stoa.kv.KvStore;
 import dev.stoa.router.HostedService;
+import dev.stoa.router.RoomTable;
 import dev.stoa.router.ServiceDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,9 +17,10 @@ import io.vertx.core.Vertx;
 public final class ReaderRole implements Lifecycle {
   private final HostedService<ReadPipeline> hosted;
 
-  public ReaderRole(Vertx vertx, String instanceId, KvStore kv, ServiceDirectory directory, ReaderOptions options) {
+  public ReaderRole(Vertx vertx, String instanceId, KvStore kv, RoomTable rooms, ServiceDirectory directory,
+      ReaderOptions options) {
     this.hosted = new HostedService<>(vertx, directory, ServiceDirectory.Role.READER, instanceId,
-        () -> new ReadPipeline(vertx, kv, options));
+        () -> new ReadPipeline(vertx, kv, new RoomReader(rooms, directory), options));
   }
 
   @Override

@@ -78,7 +78,7 @@ class ReaderRoleTest {
     KvStore kv = RocksDbKvStore.open(dir);
     try {
       RecordingDirectory directory = new RecordingDirectory();
-      ReaderRole role = new ReaderRole(vertx, "r1", kv, directory, ReaderOptions.defaults());
+      ReaderRole role = new ReaderRole(vertx, "r1", kv, new MemoryRooms(), directory, ReaderOptions.defaults());
       ReadPipelineTest.await(role.start());
 
       Object registered = directory.registered.get(ServiceDirectory.Role.READER + "/r1");

@@ -1,5 +1,6 @@
 package dev.stoa.writer;
 
+import dev.stoa.common.SessionId;
 import dev.stoa.common.StoaException;
 import dev.stoa.kv.KvStore;
 import dev.stoa.proto.client.Code;
@@ -59,6 +60,7 @@ public final class SendPipeline implements Writer, AutoCloseable {
 
   private final Vertx vertx;
   private final PushTrigger pushTrigger;
+  private final RoomSender rooms;
   private final SendValidator validator;
   private final Committer committer;
   private final Lane[] lanes;
@@ -74,8 +76,18 @@ public final class SendPipeline implements Writer, AutoCloseable {
    */
   public SendPipeline(Vertx vertx, KvStore kv, LongSupplier msgIds, PushTrigger pushTrigger,
       WriterOptions options, Clock clock) {
+    this(vertx, kv, msgIds, pushTrigger, null, options, clock);
+  }
+
+  /**
+   * As above, with the path for room sessions; without one ({@code rooms} null) a room send is
+   * answered NOT_FOUND.
+   */
+  public SendPipeline(Vertx vertx, KvStore kv, LongSupplier msgIds, PushTrigger pushTrigger,
+      RoomSender rooms, WriterOptions options, Clock clock) {
     this.vertx = vertx;
     this.pushTrigger = pushTrigger;
+    this.rooms = rooms;
     this.validator = new SendValidator(options.bodyMaxBytes());
     this.committer = new Committer(kv, options.seqBlockSize(), options.userCacheMax());
     this.lanes = new Lane[options.lanes()];
@@ -100,6 +112,9 @@ public final class SendPipeline implements Writer, AutoCloseable {
     if (closed) {
       metrics.rejected(Code.UNAVAILABLE, start);
       return Future.succeededFuture(rejection(request, Code.UNAVAILABLE, "writer: stopping, retry"));
+    }
+    if (send.session().kind() == SessionId.Kind.ROOM) {
+      return sendToRoom(request, send, start);
     }
     DedupKey key = send.dedupKey();
     CompletableFuture<SendResult> answer = new CompletableFuture<>();
@@ -126,6 +141,23 @@ public final class SendPipeline implements Writer, AutoCloseable {
       return Future.succeededFuture(overloaded);
     }
     return Future.fromCompletionStage(answer, context);
+  }
+
+  private Future<SendResult> sendToRoom(SendRequest request, ValidSend send, long start) {
+    if (rooms == null) {
+      metrics.rejected(Code.NOT_FOUND, start);
+      return Future.succeededFuture(rejection(request, Code.NOT_FOUND,
+          "sessionId: room '" + send.session().first() + "' does not exist (no room path in this writer)"));
+    }
+    return rooms.send(send).andThen(ar -> {
+      if (ar.failed()) {
+        metrics.error(start);
+      } else if (ar.result().getAck().getCode() == Code.OK) {
+        metrics.ok(start);
+      } else {
+        metrics.rejected(ar.result().getAck().getCode(), start);
+      }
+    });
   }
 
   /** Runs on the lane thread; the answer completes on the commit thread (or here for a duplicate). */

@@ -3,6 +3,7 @@ package dev.stoa.writer;
 import dev.stoa.common.Lifecycle;
 import dev.stoa.kv.KvStore;
 import dev.stoa.router.HostedService;
+import dev.stoa.router.RoomTable;
 import dev.stoa.router.RouteTable;
 import dev.stoa.router.ServiceDirectory;
 import io.vertx.core.Future;
@@ -12,7 +13,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The writer role's composition root: builds a {@link SendPipeline} with a
- * {@link RoutedPushTrigger} over the route table and the service directory, and announces it as
+ * {@link RoutedPushTrigger} over the route table and the service directory and a
+ * {@link RoomSender} over the room table and the index servers, and announces it as
  * {@link ServiceDirectory.Role#WRITER} under {@code instanceId} on {@link #start()}. {@link #stop()}
  * withdraws it, lets queued sends finish and stops the pipeline's threads. The KV store belongs to
  * the caller (it is shared with the reader in one process) and is not closed here. Start and stop
@@ -22,9 +24,10 @@ public final class WriterRole implements Lifecycle {
   private final HostedService<SendPipeline> hosted;
 
   public WriterRole(Vertx vertx, String instanceId, KvStore kv, LongSupplier msgIds, RouteTable routes,
-      ServiceDirectory directory, WriterOptions options, Clock clock) {
+      RoomTable rooms, ServiceDirectory directory, WriterOptions options, Clock clock) {
     this.hosted = new HostedService<>(vertx, directory, ServiceDirectory.Role.WRITER, instanceId,
-        () -> new SendPipeline(vertx, kv, msgIds, new RoutedPushTrigger(routes, directory), options, clock));
+        () -> new SendPipeline(vertx, kv, msgIds, new RoutedPushTrigger(routes, directory),
+            new RoomSender(rooms, directory), options, clock));
   }
 
   @Override

@@ -1,5 +1,14 @@
 package dev.stoa.writer;
 
+import dev.stoa.proto.internal.AppendRequest;
+import dev.stoa.proto.internal.AppendResult;
+import dev.stoa.proto.internal.CloseRoomRequest;
+import dev.stoa.proto.internal.CloseRoomResult;
+import dev.stoa.proto.internal.FetchRequest;
+import dev.stoa.proto.internal.FetchResult;
+import dev.stoa.proto.internal.Index;
+import dev.stoa.proto.internal.ReadRequest;
+import dev.stoa.proto.internal.ReadResult;
 import dev.stoa.proto.internal.AckRequest;
 import dev.stoa.proto.internal.Connection;
 import dev.stoa.proto.internal.Empty;
@@ -9,6 +18,7 @@ import dev.stoa.proto.internal.Reader;
 import dev.stoa.proto.internal.Route;
 import dev.stoa.proto.internal.State;
 import dev.stoa.proto.internal.Writer;
+import dev.stoa.router.RoomTable;
 import dev.stoa.router.RouteTable;
 import dev.stoa.router.ServiceDirectory;
 import io.vertx.core.Future;
@@ -55,6 +65,67 @@ final class InMemoryCluster {
     }
   }
 
+  /** Room memberships in memory. */
+  static final class Rooms implements RoomTable {
+    final Set<String> members = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public Future<Void> join(String roomId, String userId, long connId) {
+      members.add(roomId + "/" + userId);
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> leave(String roomId, String userId, long connId) {
+      members.remove(roomId + "/" + userId);
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> refresh(Collection<Membership> memberships) {
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Boolean> isMember(String roomId, String userId) {
+      return Future.succeededFuture(members.contains(roomId + "/" + userId));
+    }
+
+    @Override
+    public Future<Integer> close(String roomId) {
+      int before = members.size();
+      members.removeIf(m -> m.startsWith(roomId + "/"));
+      return Future.succeededFuture(before - members.size());
+    }
+  }
+
+  /** An index server peer that records appends and answers with what {@link #answer} says. */
+  static final class RecordingIndex implements Index {
+    final List<AppendRequest> appends = new CopyOnWriteArrayList<>();
+    volatile Future<AppendResult> answer;
+
+    @Override
+    public Future<AppendResult> append(AppendRequest request) {
+      appends.add(request);
+      return answer;
+    }
+
+    @Override
+    public Future<ReadResult> read(ReadRequest request) {
+      return Future.failedFuture(new UnsupportedOperationException("writer tests do not read"));
+    }
+
+    @Override
+    public Future<FetchResult> fetch(FetchRequest request) {
+      return Future.failedFuture(new UnsupportedOperationException("writer tests do not fetch"));
+    }
+
+    @Override
+    public Future<CloseRoomResult> closeRoom(CloseRoomRequest request) {
+      return Future.failedFuture(new UnsupportedOperationException("writer tests do not close rooms"));
+    }
+  }
+
   static final class StateServer implements State {
     final List<PushRequest> pushes = new CopyOnWriteArrayList<>();
     volatile boolean failing;
@@ -86,6 +157,7 @@ final class InMemoryCluster {
 
   static final class Directory implements ServiceDirectory {
     final Map<String, State> states = new ConcurrentHashMap<>();
+    volatile Index index;
     final Map<String, Object> registered = new ConcurrentHashMap<>();
     final List<String> log = new CopyOnWriteArrayList<>();
 
@@ -111,6 +183,11 @@ final class InMemoryCluster {
     @Override
     public Reader reader() {
       throw new UnsupportedOperationException("not needed by the writer tests");
+    }
+
+    @Override
+    public Index index() {
+      return index != null ? index : ServiceDirectory.super.index();
     }
 
     @Override

@@ -34,7 +34,7 @@ class WriterRoleTest {
       directory.states.put("s1", state);
       routes.register("bob", route(9, "phone", "s1"));
       AtomicLong ids = new AtomicLong();
-      WriterRole role = new WriterRole(vertx, "w1", kv, ids::incrementAndGet, routes, directory,
+      WriterRole role = new WriterRole(vertx, "w1", kv, ids::incrementAndGet, routes, new InMemoryCluster.Rooms(), directory,
           WriterOptions.defaults(), Clock.systemUTC());
 
       await(role.start());

@@ -7,15 +7,25 @@ import dev.stoa.proto.client.Send;
 import dev.stoa.proto.client.SendAck;
 import dev.stoa.proto.client.SyncResult;
 import dev.stoa.proto.internal.AckRequest;
+import dev.stoa.common.SessionId;
+import dev.stoa.proto.internal.CloseRoomRequest;
 import dev.stoa.proto.internal.Connection;
+import dev.stoa.proto.internal.Empty;
+import dev.stoa.proto.internal.RoomClosedNotice;
+import dev.stoa.proto.internal.RoomMembership;
+import dev.stoa.proto.internal.RoomReply;
+import dev.stoa.proto.internal.Rooms;
 import dev.stoa.proto.internal.PullRequest;
 import dev.stoa.proto.internal.State;
 import dev.stoa.proto.internal.SendRequest;
 import dev.stoa.proto.internal.SyncRequest;
+import dev.stoa.router.RoomTable;
 import dev.stoa.router.ServiceDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.VertxException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -33,9 +43,12 @@ public final class Backend {
   private static final Logger LOG = Logger.getLogger(Backend.class.getName());
 
   private final ServiceDirectory directory;
+  private final RoomTable rooms;
 
-  public Backend(ServiceDirectory directory) {
+  /** @param rooms the room table, for closing rooms; null: rooms cannot be closed here (UNAVAILABLE) */
+  public Backend(ServiceDirectory directory, RoomTable rooms) {
     this.directory = directory;
+    this.rooms = rooms;
   }
 
   /** Sends through a writer; succeeds only with an OK {@code sendAck}. */
@@ -77,6 +90,59 @@ public final class Backend {
   public Future<Void> ack(String stateServerId, long connId, String sessionId, long msgId) {
     AckRequest request = AckRequest.newBuilder().setConnId(connId).setSessionId(sessionId).setMsgId(msgId).build();
     return call("state server '" + stateServerId + "'", () -> state(stateServerId).ack(request)).mapEmpty();
+  }
+
+  /** Joins connection {@code connId} to {@code roomId} through the state server that owns it. */
+  public Future<Void> join(String stateServerId, String userId, long connId, String roomId) {
+    RoomMembership m = RoomMembership.newBuilder().setConnId(connId).setUserId(userId).setRoomId(roomId).build();
+    return call("state server '" + stateServerId + "'", () -> rooms(stateServerId).join(m))
+        .compose(reply -> roomReply(reply, "join"));
+  }
+
+  /** Takes connection {@code connId} out of {@code roomId} through the state server that owns it. */
+  public Future<Void> leave(String stateServerId, String userId, long connId, String roomId) {
+    RoomMembership m = RoomMembership.newBuilder().setConnId(connId).setUserId(userId).setRoomId(roomId).build();
+    return call("state server '" + stateServerId + "'", () -> rooms(stateServerId).leave(m))
+        .compose(reply -> roomReply(reply, "leave"));
+  }
+
+  /**
+   * Closes a room: the index server drops its ring (and writes the close to its log), the room
+   * table drops its memberships, then every state server is told to stop fanning it out. Fails
+   * if the index server or the room table could not do their part; a state server that cannot be
+   * told is logged (its memberships are gone already, and it drops the room when a read finds it
+   * closed).
+   */
+  public Future<Void> closeRoom(String roomId) {
+    if (rooms == null) {
+      return Future.failedFuture(new StoaException(Code.UNAVAILABLE, "roomId: this gateway has no room table"));
+    }
+    String sessionId = SessionId.ROOM_PREFIX + roomId;
+    CloseRoomRequest request = CloseRoomRequest.newBuilder().setSessionId(sessionId).build();
+    return call("index server", () -> directory.index().closeRoom(request))
+        .compose(result -> result.getCode() == Code.OK ? Future.succeededFuture()
+            : Future.failedFuture(rejection(result.getCode(), result.getError(), "close")))
+        .compose(v -> call("room table", () -> rooms.close(roomId)))
+        .compose(members -> {
+          RoomClosedNotice notice = RoomClosedNotice.newBuilder().setRoomId(roomId).build();
+          List<Future<Empty>> told = new ArrayList<>();
+          for (String stateServerId : directory.announced(ServiceDirectory.Role.ROOMS)) {
+            told.add(call("state server '" + stateServerId + "'", () -> rooms(stateServerId).closed(notice))
+                .onFailure(e -> LOG.log(Level.WARNING, "close of room '" + roomId + "': state server '"
+                    + stateServerId + "' not told: " + e.getMessage())));
+          }
+          return Future.join(told).<Void>mapEmpty().otherwiseEmpty();
+        });
+  }
+
+  private static Future<Void> roomReply(RoomReply reply, String what) {
+    return reply.getCode() == Code.OK ? Future.succeededFuture()
+        : Future.failedFuture(rejection(reply.getCode(), reply.getError(), what));
+  }
+
+  private Rooms rooms(String stateServerId) {
+    return directory.rooms(stateServerId).orElseThrow(() -> new StoaException(Code.UNAVAILABLE,
+        "stateServer: the rooms of state server '" + stateServerId + "' are not available; retry later"));
   }
 
   /** The state server for a new connection, or UNAVAILABLE. */

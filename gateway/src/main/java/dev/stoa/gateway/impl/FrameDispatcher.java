@@ -4,6 +4,8 @@ import dev.stoa.common.Ids;
 import dev.stoa.common.StoaException;
 import dev.stoa.proto.client.Code;
 import dev.stoa.proto.client.Frame;
+import dev.stoa.proto.client.Joined;
+import dev.stoa.proto.client.Left;
 import dev.stoa.proto.client.Pong;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -15,7 +17,7 @@ import java.util.logging.Logger;
  * writer ({@code sendAck} or {@code error} with the clientMsgId), {@code ack} to the connection's
  * state server (no answer), {@code pull}/{@code sync} to a reader ({@code messages}/
  * {@code syncResult} or {@code error}), {@code ping} ({@code pong}), {@code join}/{@code leave}
- * (rooms do not exist yet: NOT_FOUND). The returned future never fails: a failure becomes an
+ * through the state server that owns the connection ({@code joined}/{@code left} or {@code error}). The returned future never fails: a failure becomes an
  * {@code error} frame; it succeeds with null when there is nothing to answer. It may complete on
  * any thread. Thread-safe.
  */
@@ -48,8 +50,16 @@ public final class FrameDispatcher {
           .map(r -> Frame.newBuilder().setSyncResult(r).build()), null);
       case PING -> Future.succeededFuture(
           Frame.newBuilder().setPong(Pong.newBuilder().setServerTime(clock.millis())).build());
-      case JOIN -> Future.succeededFuture(noSuchRoom(frame.getJoin().getRoomId()));
-      case LEAVE -> Future.succeededFuture(noSuchRoom(frame.getLeave().getRoomId()));
+      case JOIN -> {
+        String roomId = frame.getJoin().getRoomId();
+        yield answer(validRoom(roomId).compose(ok -> backend.join(who.stateServerId(), who.userId(), who.connId(), roomId))
+            .map(v -> Frame.newBuilder().setJoined(Joined.newBuilder().setRoomId(roomId)).build()), null);
+      }
+      case LEAVE -> {
+        String roomId = frame.getLeave().getRoomId();
+        yield answer(validRoom(roomId).compose(ok -> backend.leave(who.stateServerId(), who.userId(), who.connId(), roomId))
+            .map(v -> Frame.newBuilder().setLeft(Left.newBuilder().setRoomId(roomId)).build()), null);
+      }
       default -> Future.succeededFuture(Frames.error(Code.BAD_REQUEST,
           "frame: '" + FrameCodec.typeName(frame.getFrameCase()) + "' is not handled here", null));
     };
@@ -59,12 +69,12 @@ public final class FrameDispatcher {
     return result.otherwise(e -> Frames.error(e, clientMsgId));
   }
 
-  private static Frame noSuchRoom(String roomId) {
+  private static Future<Void> validRoom(String roomId) {
     try {
       Ids.requireId("roomId", roomId);
+      return Future.succeededFuture();
     } catch (StoaException e) {
-      return Frames.error(e.code(), e.getMessage(), null);
+      return Future.failedFuture(e);
     }
-    return Frames.error(Code.NOT_FOUND, "roomId: room '" + roomId + "' does not exist", null);
   }
 }

@@ -1,6 +1,7 @@
 package dev.stoa.gateway.impl;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.stoa.common.Ids;
 import dev.stoa.common.StoaException;
 import dev.stoa.gateway.TokenIssuer;
 import dev.stoa.gateway.TokenIssuer.TokenClaims;
@@ -27,7 +28,7 @@ import java.util.Set;
 
 /**
  * The HTTP API rows of PROTOCOL.md this gateway serves: {@code POST /v1/tokens} (admin bearer),
- * {@code POST /v1/messages}, {@code GET /v1/sessions/{sessionId}/messages}, {@code GET /v1/sync}
+ * {@code POST /v1/rooms/{roomId}/close} (admin), {@code POST /v1/messages}, {@code GET /v1/sessions/{sessionId}/messages}, {@code GET /v1/sync}
  * (user bearer token), {@code GET /health}, {@code GET /metrics}, and the WebSocket upgrade on
  * {@code GET /v1/ws}. Bodies are limited to {@code gateway.frame.max.bytes}. Every error is a
  * {@link HttpErrors} answer; unknown paths are 404 NOT_FOUND. One instance serves every router
@@ -55,6 +56,7 @@ public final class HttpApi {
     router.post("/v1/messages").handler(body).handler(this::send);
     router.get("/v1/sessions/:sessionId/messages").handler(this::pull);
     router.get("/v1/sync").handler(this::sync);
+    router.post("/v1/rooms/:roomId/close").handler(this::closeRoom);
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(Metrics.handler());
     router.route().failureHandler(this::failure);
@@ -111,6 +113,16 @@ public final class HttpApi {
     TokenIssuer.IssuedToken issued = gw.tokens().issue(userId, deviceId, Duration.ofSeconds(ttl));
     json(ctx, new JsonObject().put("token", issued.token())
         .put("expiresAt", Long.toString(issued.expiresAt().toEpochMilli())).encode());
+  }
+
+  private void closeRoom(RoutingContext ctx) {
+    if (!isAdmin(ctx)) {
+      return;
+    }
+    String roomId = Ids.requireId("roomId", ctx.pathParam("roomId"));
+    gw.backend().closeRoom(roomId)
+        .onSuccess(v -> json(ctx, new JsonObject().put("roomId", roomId).put("closed", true).encode()))
+        .onFailure(e -> errors.fail(ctx, e));
   }
 
   private void send(RoutingContext ctx) {

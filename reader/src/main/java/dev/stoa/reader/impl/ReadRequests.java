@@ -28,7 +28,9 @@ public final class ReadRequests {
   public Pull pull(PullRequest request) {
     String userId = Ids.requireId("userId", request.getUserId());
     SessionId session = SessionId.parse("sessionId", request.getSessionId(), userId);
-    session.requireMember(userId);
+    if (session.kind() != SessionId.Kind.ROOM) {
+      session.requireMember(userId); // room membership is in the room table: RoomReader checks it
+    }
     long afterSeq = requireSigned("afterSeq", request.getAfterSeq());
     int limit = limit(request.getLimit(), options.pullLimitDefault());
     return new Pull(userId, session, afterSeq, limit);

@@ -10,9 +10,9 @@ import dev.stoa.proto.internal.SendRequest;
 /**
  * Checks one {@link SendRequest} before anything is read or written: user and device ids,
  * clientMsgId, session id (a {@code user:<peer>} id becomes the canonical c2c id), body present and
- * within {@code bodyMaxBytes} UTF-8 bytes, and membership. For now only c2c sessions are served:
- * the sender must be one of its two users; group and room sessions answer NOT_FOUND until their
- * storage paths exist. Every rejection is a {@link StoaException} whose message names the field.
+ * within {@code bodyMaxBytes} UTF-8 bytes, and membership of c2c sessions (the sender must be one of
+ * its two users). Room membership lives in the room table and is checked by the room path; group
+ * sessions answer NOT_FOUND until their storage path exists. Every rejection is a {@link StoaException} whose message names the field.
  * Stateless; thread-safe.
  */
 public final class SendValidator {
@@ -39,7 +39,9 @@ public final class SendValidator {
       throw new StoaException(Code.TOO_LARGE, "body: " + bodyBytes + " bytes exceeds the limit of "
           + bodyMaxBytes);
     }
-    session.requireMember(userId);
+    if (session.kind() != SessionId.Kind.ROOM) {
+      session.requireMember(userId);
+    }
     return new ValidSend(userId, deviceId, request.getConnId(), clientMsgId, session, send.getBody());
   }
 }
