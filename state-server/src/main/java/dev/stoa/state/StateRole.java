@@ -1,48 +1,101 @@
 package dev.stoa.state;
 
 import dev.stoa.common.Lifecycle;
+import dev.stoa.router.RoomTable;
 import dev.stoa.router.ServiceDirectory;
+import dev.stoa.router.ServiceDirectory.Role;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Composition root of the state-server role: builds a {@link StateServer} that reaches gateways
- * through the {@link ServiceDirectory}, starts it, then announces it as
- * {@link ServiceDirectory.Role#STATE} under its id; {@link #stop()} withdraws it first, then stops
- * it. Call {@link #start()} and {@link #stop()} once each, from the composition root.
+ * through the {@link ServiceDirectory} and the {@link RoomFanout} beside it (reading rooms from
+ * {@link ServiceDirectory#index()}, publishing memberships in the {@link RoomTable}). {@link #start()}
+ * starts the server, then the fan-out, then announces {@link Role#STATE} and {@link Role#ROOMS}
+ * under the same id; {@link #stop()} withdraws ROOMS and STATE, then stops the fan-out and the
+ * server. A failed start undoes what it did. Call {@link #start()} and {@link #stop()} once each,
+ * from the composition root.
  */
 public final class StateRole implements Lifecycle {
   private final String stateServerId;
   private final ServiceDirectory directory;
   private final StateServer server;
+  private final RoomFanout rooms;
 
   /**
    * @param stateServerId the id announced in the directory and naming the state file
    * @param dataDir the process data directory ({@code NodeOptions.dataDir()})
+   * @param roomTable room memberships for writers and readers (in production a
+   *     {@code HazelcastRoomTable})
+   * @param routeTtl the room table's TTL ({@code RouterOptions.routeTtl()}); memberships are
+   *     refreshed every third of it
    */
+  public StateRole(Vertx vertx, String stateServerId, Path dataDir, StateOptions options,
+      ServiceDirectory directory, RoomTable roomTable, Duration routeTtl) {
+    this.stateServerId = stateServerId;
+    this.directory = directory;
+    this.server = new StateServer(vertx, stateServerId, dataDir, options, directory::gateway);
+    this.rooms = new RoomFanout(vertx, server, options, roomTable, directory::index, directory::gateway, routeTtl);
+  }
+
+  /**
+   * A state server without room fan-out (nothing announced as {@link Role#ROOMS}).
+   *
+   * @deprecated kept only until the launcher passes a room table; use the constructor taking one
+   */
+  @Deprecated(forRemoval = true)
   public StateRole(Vertx vertx, String stateServerId, Path dataDir, StateOptions options,
       ServiceDirectory directory) {
     this.stateServerId = stateServerId;
     this.directory = directory;
     this.server = new StateServer(vertx, stateServerId, dataDir, options, directory::gateway);
+    this.rooms = null;
   }
 
-  /** The state server itself (the object announced in the directory). */
+  /** The state server itself (the object announced as {@link Role#STATE}). */
   public StateServer server() {
     return server;
   }
 
+  /** The room fan-out (the object announced as {@link Role#ROOMS}); empty only from the deprecated constructor. */
+  public Optional<RoomFanout> rooms() {
+    return Optional.ofNullable(rooms);
+  }
+
   @Override
   public Future<Void> start() {
-    return server.start().compose(v -> directory.register(ServiceDirectory.Role.STATE, stateServerId, server)
-        .recover(e -> server.stop().transform(ignored -> Future.failedFuture(e))));
+    Future<Void> started = server.start();
+    if (rooms == null) {
+      return started.compose(v -> directory.register(Role.STATE, stateServerId, server)
+          .recover(e -> server.stop().transform(ignored -> Future.failedFuture(e))));
+    }
+    return started
+        .compose(v -> rooms.start().recover(e -> server.stop().transform(ignored -> Future.failedFuture(e))))
+        .compose(v -> directory.register(Role.STATE, stateServerId, server)
+            .compose(x -> directory.register(Role.ROOMS, stateServerId, rooms)
+                .recover(e -> directory.unregister(Role.STATE, stateServerId)
+                    .transform(ignored -> Future.<Void>failedFuture(e))))
+            .recover(e -> rooms.stop().eventually(server::stop).transform(ignored -> Future.failedFuture(e))));
   }
 
   @Override
   public Future<Void> stop() {
-    return directory.unregister(ServiceDirectory.Role.STATE, stateServerId)
-        .transform(unregistered -> server.stop().compose(v -> unregistered.succeeded()
-            ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(unregistered.cause())));
+    Future<Void> withdrawn = rooms == null ? Future.succeededFuture()
+        : directory.unregister(Role.ROOMS, stateServerId);
+    return withdrawn.transform(roomsOut -> directory.unregister(Role.STATE, stateServerId)
+        .transform(stateOut -> (rooms == null ? Future.<Void>succeededFuture() : rooms.stop())
+            .eventually(server::stop)
+            .compose(v -> firstFailure(roomsOut, stateOut))));
+  }
+
+  private static Future<Void> firstFailure(AsyncResult<Void> first, AsyncResult<Void> second) {
+    if (first.failed()) {
+      return Future.failedFuture(first.cause());
+    }
+    return second.failed() ? Future.failedFuture(second.cause()) : Future.succeededFuture();
   }
 }

@@ -27,10 +27,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -51,6 +54,11 @@ import java.util.logging.Logger;
  * {@link #start()}, from where the lane is fed; gateways are called from that context, never from
  * the lane or the wheel. Calls before {@link #start()} completes or after {@link #stop()} fail
  * UNAVAILABLE. Thread-safe.
+ *
+ * <p>For the room fan-out beside it ({@link RoomFanout}, same package): {@link #gatewayOf} tells
+ * which gateway holds an attached connection, {@link #onDetached} reports every connection that
+ * goes away (detached, reported closed by its gateway, or on a gateway the directory does not
+ * know), and {@link #closed} detaches connections a gateway reported closed to someone else.
  */
 public final class StateServer implements State, Lifecycle {
   private static final Logger LOG = Logger.getLogger(StateServer.class.getName());
@@ -61,6 +69,7 @@ public final class StateServer implements State, Lifecycle {
   private final Path file;
   private final StateOptions options;
   private final Function<String, Optional<Gateway>> gateways;
+  private final List<LongConsumer> detachListeners = new CopyOnWriteArrayList<>();
 
   private volatile boolean running;
   private volatile StateMetrics metrics;
@@ -126,7 +135,7 @@ public final class StateServer implements State, Lifecycle {
         store = DeliveryState.open(file, options.pendingMax());
         wheel = new RetransmitScheduler(id, options.tickMs(), options.retransmitInitialMs(),
             options.retransmitMaxMs());
-        engine = new DeliveryEngine(store, wheel, metrics, options.pendingMax(), this::onTimer);
+        engine = new DeliveryEngine(store, wheel, metrics, options.pendingMax(), this::onTimer, this::gone);
         running = true; // before recover(): its timers may fire while it still runs
         int recovered = engine.recover();
         LOG.info(() -> "state server " + id + " started on " + file + ", " + recovered + " pending pushes re-armed");
@@ -182,6 +191,35 @@ public final class StateServer implements State, Lifecycle {
   @Override
   public Future<Empty> ack(AckRequest request) {
     return onLane(() -> engine.ack(request.getConnId(), request.getMsgId()));
+  }
+
+  /**
+   * Adds a listener told, on the lane, the id of every connection that goes away. It must return
+   * at once (hand work to another thread) and should not throw; add it before {@link #start()}.
+   */
+  void onDetached(LongConsumer listener) {
+    detachListeners.add(listener);
+  }
+
+  /** The gateway holding {@code connId} if it is attached here; completes on the caller's context. */
+  Future<Optional<String>> gatewayOf(long connId) {
+    return runOnLane(() -> engine.gatewayOf(connId));
+  }
+
+  /** Detaches those of {@code connIds} still held by {@code gatewayId}: the gateway said they are closed. */
+  Future<Empty> closed(String gatewayId, Collection<Long> connIds) {
+    return onLane(() -> engine.closed(gatewayId, List.copyOf(connIds)));
+  }
+
+  /** On the lane: a connection went away. */
+  private void gone(long connId) {
+    for (LongConsumer listener : detachListeners) {
+      try {
+        listener.accept(connId);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "state server " + id + ": detach listener failed for connId " + connId, e);
+      }
+    }
   }
 
   private Future<Empty> onLane(Runnable task) {

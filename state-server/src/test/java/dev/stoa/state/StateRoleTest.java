@@ -6,13 +6,18 @@ import dev.stoa.proto.client.Message;
 import dev.stoa.proto.internal.Connection;
 import dev.stoa.proto.internal.Gateway;
 import dev.stoa.proto.internal.PushRequest;
+import dev.stoa.proto.client.Code;
+import dev.stoa.proto.internal.Index;
 import dev.stoa.proto.internal.Reader;
+import dev.stoa.proto.internal.RoomMembership;
+import dev.stoa.proto.internal.Rooms;
 import dev.stoa.proto.internal.State;
 import dev.stoa.proto.internal.Writer;
 import dev.stoa.router.ServiceDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,17 +38,22 @@ class StateRoleTest {
   }
 
   @Test
-  void announcesItselfAsStateAndPushesThroughGatewaysOfTheDirectory() throws Exception {
+  void announcesItselfAsStateAndRoomsAndPushesThroughGatewaysOfTheDirectory() throws Exception {
     LocalDirectory directory = new LocalDirectory();
     RecordingGateway gateway = new RecordingGateway("gw-1");
+    InMemoryIndex index = new InMemoryIndex();
     await(directory.register(ServiceDirectory.Role.GATEWAY, gateway.id, gateway));
     StateRole role = new StateRole(vertx, "role-state-1", dataDir,
-        new StateOptions(200, 800, 1_000, 10), directory);
+        new StateOptions(200, 800, 1_000, 10), directory, SharedCluster.roomTable(Duration.ofSeconds(90)),
+        Duration.ofSeconds(90));
 
     await(role.start());
+    await(directory.register(ServiceDirectory.Role.INDEX, "index-1", index));
 
     State state = directory.state("role-state-1").orElseThrow();
     assertThat(state).isSameAs(role.server());
+    Rooms rooms = directory.rooms("role-state-1").orElseThrow();
+    assertThat(rooms).isSameAs(role.rooms().orElseThrow());
     await(state.attach(Connection.newBuilder().setConnId(5).setGatewayId("gw-1").build()));
     await(state.push(PushRequest.newBuilder().addConnIds(5)
         .setMessage(Message.newBuilder().setMsgId(9).setSessionId("c2c:a:b")).build()));
@@ -52,9 +62,19 @@ class StateRoleTest {
       Thread.sleep(5);
     }
     assertThat(gateway.deliveries(5, 9)).hasSize(1);
+    String room = "role-room-" + System.nanoTime();
+    assertThat(await(rooms.join(RoomMembership.newBuilder().setConnId(5).setUserId("u5").setRoomId(room).build()))
+        .getCode()).as("the index registered after the role is found per call").isEqualTo(Code.OK);
+    long roomMsgId = index.append(room, "hello room").getMsgId();
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    while (gateway.deliveries(5, roomMsgId).isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(gateway.deliveries(5, roomMsgId)).hasSize(1);
 
     await(role.stop());
     assertThat(directory.state("role-state-1")).isEmpty();
+    assertThat(directory.rooms("role-state-1")).isEmpty();
     assertThat(StateServer.mapFile(dataDir, "role-state-1")).exists();
   }
 
@@ -91,6 +111,16 @@ class StateRoleTest {
     @Override
     public Optional<State> state(String stateServerId) {
       return Optional.ofNullable((State) hosted.getOrDefault(Role.STATE, Map.of()).get(stateServerId));
+    }
+
+    @Override
+    public Index index() {
+      return (Index) hosted.getOrDefault(Role.INDEX, Map.of()).get("index-1");
+    }
+
+    @Override
+    public Optional<Rooms> rooms(String stateServerId) {
+      return Optional.ofNullable((Rooms) hosted.getOrDefault(Role.ROOMS, Map.of()).get(stateServerId));
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import java.util.logging.Logger;
 
 /**
@@ -17,8 +18,9 @@ import java.util.logging.Logger;
  * persisted {@link DeliveryState} together, so that a (connection, message) pair is pending in
  * memory (with an armed timer) exactly when its record is in the map; it returns the gateway calls
  * to make as {@link Delivery} values and makes none itself. Timers fire on the wheel thread into
- * the {@link TimerListener}, which must hand them back to the lane. Not thread-safe: every method
- * runs on the state server's lane thread.
+ * the {@link TimerListener}, which must hand them back to the lane. Every connection that goes away
+ * ({@link #detach}, directly or through {@link #closed}) is reported to the detach listener, on the
+ * lane, after it is forgotten. Not thread-safe: every method runs on the state server's lane thread.
  */
 public final class DeliveryEngine {
   private static final Logger LOG = Logger.getLogger(DeliveryEngine.class.getName());
@@ -41,14 +43,17 @@ public final class DeliveryEngine {
   private final StateMetrics metrics;
   private final long pendingMax;
   private final TimerListener listener;
+  private final LongConsumer detached;
 
+  /** @param detached told the id of every connection forgotten, on the lane; must not throw */
   public DeliveryEngine(DeliveryState store, RetransmitScheduler wheel, StateMetrics metrics, long pendingMax,
-      TimerListener listener) {
+      TimerListener listener, LongConsumer detached) {
     this.store = store;
     this.wheel = wheel;
     this.metrics = metrics;
     this.pendingMax = pendingMax;
     this.listener = listener;
+    this.detached = detached;
   }
 
   /**
@@ -94,7 +99,14 @@ public final class DeliveryEngine {
       store.remove(connId, pending.getKey());
     }
     updateGauges();
+    detached.accept(connId);
     return true;
+  }
+
+  /** The gateway holding {@code connId}, if the connection is known here. */
+  public Optional<String> gatewayOf(long connId) {
+    ConnectionTable.Entry entry = connections.get(connId);
+    return entry == null ? Optional.empty() : Optional.of(entry.gatewayId);
   }
 
   /** Detaches those of {@code connIds} still held by {@code gatewayId} (the gateway says they are gone). */
