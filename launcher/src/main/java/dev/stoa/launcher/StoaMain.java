@@ -86,7 +86,7 @@ public final class StoaMain {
     }
   }
 
-  @Command(name = "run", description = "Run the named roles: gateway, writer, reader, state (comma-separated).")
+  @Command(name = "run", description = "Run the named roles: gateway, writer, reader, state, index (comma-separated).")
   static final class Run extends NodeCommand {
     @Parameters(index = "0", description = "roles, e.g. gateway or writer,reader")
     String roleList;
@@ -99,7 +99,7 @@ public final class StoaMain {
           roles.add(StoaNode.Role.valueOf(name.trim().toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
           throw new CommandLine.ParameterException(new CommandLine(this),
-              "unknown role '" + name.trim() + "'; roles are gateway, writer, reader, state");
+              "unknown role '" + name.trim() + "'; roles are gateway, writer, reader, state, index");
         }
       }
       return roles;

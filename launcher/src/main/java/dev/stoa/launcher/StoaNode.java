@@ -6,6 +6,8 @@ import dev.stoa.common.config.ConfigKey;
 import dev.stoa.common.config.NodeOptions;
 import dev.stoa.gateway.GatewayOptions;
 import dev.stoa.gateway.GatewayServer;
+import dev.stoa.index.IndexOptions;
+import dev.stoa.index.IndexRole;
 import dev.stoa.kv.KvStore;
 import dev.stoa.kv.RocksDbKvStore;
 import dev.stoa.reader.ReaderOptions;
@@ -41,12 +43,12 @@ import java.util.stream.Stream;
 public final class StoaNode implements Lifecycle {
 
   /** The roles a process can host. */
-  public enum Role { GATEWAY, WRITER, READER, STATE }
+  public enum Role { GATEWAY, WRITER, READER, STATE, INDEX }
 
   /** Every config key any role of a node reads. */
   public static final List<ConfigKey<?>> KEYS = Stream.of(
           NodeOptions.KEYS, RouterOptions.KEYS, WriterOptions.KEYS, ReaderOptions.KEYS,
-          StateOptions.KEYS, GatewayOptions.KEYS)
+          StateOptions.KEYS, GatewayOptions.KEYS, IndexOptions.KEYS)
       .flatMap(List::stream).toList();
 
   private final Config config;
@@ -91,9 +93,13 @@ public final class StoaNode implements Lifecycle {
               return null;
             }));
           }
+          if (roles.contains(Role.INDEX)) {
+            chain = chain.compose(x -> startStep(new IndexRole(vertx, nodeId + "-index", node.dataDir(),
+                IndexOptions.from(config), cluster.msgIds(), directory, Clock.systemUTC())));
+          }
           if (roles.contains(Role.STATE)) {
             chain = chain.compose(x -> startStep(new StateRole(vertx, nodeId + "-state", node.dataDir(),
-                StateOptions.from(config), directory)));
+                StateOptions.from(config), directory, rooms, routerOptions.routeTtl())));
           }
           if (roles.contains(Role.WRITER)) {
             chain = chain.compose(x -> startStep(new WriterRole(vertx, nodeId + "-writer", kv, cluster.msgIds(),

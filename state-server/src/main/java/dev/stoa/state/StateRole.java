@@ -9,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * Composition root of the state-server role: builds a {@link StateServer} that reaches gateways
@@ -42,38 +41,19 @@ public final class StateRole implements Lifecycle {
     this.rooms = new RoomFanout(vertx, server, options, roomTable, directory::index, directory::gateway, routeTtl);
   }
 
-  /**
-   * A state server without room fan-out (nothing announced as {@link Role#ROOMS}).
-   *
-   * @deprecated kept only until the launcher passes a room table; use the constructor taking one
-   */
-  @Deprecated(forRemoval = true)
-  public StateRole(Vertx vertx, String stateServerId, Path dataDir, StateOptions options,
-      ServiceDirectory directory) {
-    this.stateServerId = stateServerId;
-    this.directory = directory;
-    this.server = new StateServer(vertx, stateServerId, dataDir, options, directory::gateway);
-    this.rooms = null;
-  }
-
   /** The state server itself (the object announced as {@link Role#STATE}). */
   public StateServer server() {
     return server;
   }
 
-  /** The room fan-out (the object announced as {@link Role#ROOMS}); empty only from the deprecated constructor. */
-  public Optional<RoomFanout> rooms() {
-    return Optional.ofNullable(rooms);
+  /** The room fan-out (the object announced as {@link Role#ROOMS}). */
+  public RoomFanout rooms() {
+    return rooms;
   }
 
   @Override
   public Future<Void> start() {
-    Future<Void> started = server.start();
-    if (rooms == null) {
-      return started.compose(v -> directory.register(Role.STATE, stateServerId, server)
-          .recover(e -> server.stop().transform(ignored -> Future.failedFuture(e))));
-    }
-    return started
+    return server.start()
         .compose(v -> rooms.start().recover(e -> server.stop().transform(ignored -> Future.failedFuture(e))))
         .compose(v -> directory.register(Role.STATE, stateServerId, server)
             .compose(x -> directory.register(Role.ROOMS, stateServerId, rooms)
@@ -84,10 +64,9 @@ public final class StateRole implements Lifecycle {
 
   @Override
   public Future<Void> stop() {
-    Future<Void> withdrawn = rooms == null ? Future.succeededFuture()
-        : directory.unregister(Role.ROOMS, stateServerId);
-    return withdrawn.transform(roomsOut -> directory.unregister(Role.STATE, stateServerId)
-        .transform(stateOut -> (rooms == null ? Future.<Void>succeededFuture() : rooms.stop())
+    return directory.unregister(Role.ROOMS, stateServerId).transform(roomsOut -> directory.unregister(Role.STATE,
+        stateServerId)
+        .transform(stateOut -> rooms.stop()
             .eventually(server::stop)
             .compose(v -> firstFailure(roomsOut, stateOut))));
   }

@@ -53,7 +53,7 @@ class StateRoleTest {
     State state = directory.state("role-state-1").orElseThrow();
     assertThat(state).isSameAs(role.server());
     Rooms rooms = directory.rooms("role-state-1").orElseThrow();
-    assertThat(rooms).isSameAs(role.rooms().orElseThrow());
+    assertThat(rooms).isSameAs(role.rooms());
     await(state.attach(Connection.newBuilder().setConnId(5).setGatewayId("gw-1").build()));
     await(state.push(PushRequest.newBuilder().addConnIds(5)
         .setMessage(Message.newBuilder().setMsgId(9).setSessionId("c2c:a:b")).build()));

@@ -1,0 +1,42 @@
+package dev.stoa.index;
+
+import dev.stoa.common.Lifecycle;
+import dev.stoa.router.ServiceDirectory;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.LongSupplier;
+
+/**
+ * Composition root of the index-server role: builds an {@link IndexServer}, starts it (replaying
+ * every shard log), then announces it as {@link ServiceDirectory.Role#INDEX}; {@link #stop()}
+ * withdraws it first, then closes the logs. Start and stop once each, from the composition root.
+ */
+public final class IndexRole implements Lifecycle {
+  private final ServiceDirectory directory;
+  private final IndexServer server;
+
+  public IndexRole(Vertx vertx, String serverId, Path dataDir, IndexOptions options, LongSupplier msgIds,
+      ServiceDirectory directory, Clock clock) {
+    this.directory = directory;
+    this.server = new IndexServer(vertx, serverId, dataDir, options, msgIds, clock);
+  }
+
+  public IndexServer server() {
+    return server;
+  }
+
+  @Override
+  public Future<Void> start() {
+    return server.start().compose(v -> directory.register(ServiceDirectory.Role.INDEX, server.id(), server)
+        .recover(e -> server.stop().transform(ignored -> Future.failedFuture(e))));
+  }
+
+  @Override
+  public Future<Void> stop() {
+    return directory.unregister(ServiceDirectory.Role.INDEX, server.id())
+        .transform(unregistered -> server.stop().compose(v -> unregistered.succeeded()
+            ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(unregistered.cause())));
+  }
+}

@@ -1,0 +1,304 @@
+package dev.stoa.index;
+
+import dev.stoa.common.Ids;
+import dev.stoa.common.Lifecycle;
+import dev.stoa.common.SessionId;
+import dev.stoa.common.StoaException;
+import dev.stoa.index.ring.SessionRing;
+import dev.stoa.index.wal.LogRecord;
+import dev.stoa.index.wal.OffsetOutOfRangeException;
+import dev.stoa.index.wal.ShardLog;
+import dev.stoa.index.wal.WalOfflineException;
+import dev.stoa.proto.client.Code;
+import dev.stoa.proto.client.Message;
+import dev.stoa.proto.client.SendAck;
+import dev.stoa.proto.internal.AppendRequest;
+import dev.stoa.proto.internal.AppendResult;
+import dev.stoa.proto.internal.CloseRoomRequest;
+import dev.stoa.proto.internal.CloseRoomResult;
+import dev.stoa.proto.internal.FetchRequest;
+import dev.stoa.proto.internal.FetchResult;
+import dev.stoa.proto.internal.Index;
+import dev.stoa.proto.internal.ReadRequest;
+import dev.stoa.proto.internal.ReadResult;
+import com.google.protobuf.ByteString;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * An index server (DESIGN.md §4) serving the {@link Index} service: sessions map to
+ * {@code floorMod(sessionId.hashCode(), shards)}; each shard has its log in
+ * {@code <dataDir>/index/shard-<nnnn>/} and a {@link ShardLeader}. Until the meta server exists,
+ * this server leads every shard at epoch {@value #EPOCH}, through the same code path a replica set
+ * will use: an append that names another epoch is refused UNAVAILABLE with a leader hint.
+ *
+ * <p>The shard count is written to {@code <dataDir>/index/shards} at first start; starting with
+ * another {@code index.shards} on the same data is refused, since sessions would move shards.
+ *
+ * <p>Bad requests (a session that is not a room, missing ids, offsets out of range) are answered
+ * in-band with the PROTOCOL.md code and a message naming the field; a shard whose disk failed
+ * answers UNAVAILABLE naming the shard. Futures complete on the caller's context. Thread-safe after
+ * {@link #start()}.
+ */
+public final class IndexServer implements Index, Lifecycle {
+  public static final int EPOCH = 1;
+  private static final Logger LOG = Logger.getLogger(IndexServer.class.getName());
+
+  private final Vertx vertx;
+  private final String serverId;
+  private final Path dir;
+  private final IndexOptions options;
+  private final LongSupplier msgIds;
+  private final Clock clock;
+  private volatile ShardLeader[] leaders;
+
+  /**
+   * @param dataDir the process data directory; shards go to {@code dataDir/index/}
+   * @param msgIds cluster-unique positive msgIds (Hazelcast Flake ids in production)
+   */
+  public IndexServer(Vertx vertx, String serverId, Path dataDir, IndexOptions options, LongSupplier msgIds,
+      Clock clock) {
+    this.vertx = vertx;
+    this.serverId = serverId;
+    this.dir = dataDir.resolve("index");
+    this.options = options;
+    this.msgIds = msgIds;
+    this.clock = clock;
+  }
+
+  public String id() {
+    return serverId;
+  }
+
+  /** The shard of {@code sessionId}. */
+  public int shardOf(String sessionId) {
+    return Math.floorMod(sessionId.hashCode(), options.shards());
+  }
+
+  /** The leader of {@code shard}; for tests and metrics. */
+  public ShardLeader leader(int shard) {
+    return leaders[shard];
+  }
+
+  @Override
+  public Future<Void> start() {
+    return vertx.executeBlocking(() -> {
+      checkShardCount();
+      ShardLeader[] opened = new ShardLeader[options.shards()];
+      try {
+        for (int i = 0; i < opened.length; i++) {
+          ShardLog log = ShardLog.open(dir.resolve(String.format("shard-%04d", i)), options.wal(), clock);
+          opened[i] = ShardLeader.open(i, EPOCH, log, options, msgIds, clock);
+        }
+      } catch (IOException | RuntimeException e) {
+        for (ShardLeader l : opened) {
+          if (l != null) {
+            l.close();
+          }
+        }
+        throw e;
+      }
+      leaders = opened;
+      IndexMetrics.register(this, opened);
+      LOG.info(() -> "index server " + serverId + ": leading " + opened.length + " shard(s) at epoch " + EPOCH
+          + " in " + dir);
+      return null;
+    }, false);
+  }
+
+  private void checkShardCount() throws IOException {
+    Files.createDirectories(dir);
+    Path file = dir.resolve("shards");
+    if (Files.exists(file)) {
+      String stored = Files.readString(file, StandardCharsets.UTF_8).trim();
+      if (!stored.equals(Integer.toString(options.shards()))) {
+        throw new IllegalStateException("index.shards: the data in " + dir + " was written with " + stored
+            + " shard(s), not " + options.shards() + "; sessions would change shards. Start with index.shards="
+            + stored);
+      }
+    } else {
+      Path tmp = dir.resolve("shards.tmp");
+      Files.writeString(tmp, options.shards() + "\n", StandardCharsets.UTF_8);
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+  }
+
+  @Override
+  public Future<Void> stop() {
+    ShardLeader[] ls = leaders;
+    if (ls == null) {
+      return Future.succeededFuture();
+    }
+    leaders = null;
+    return vertx.executeBlocking(() -> {
+      for (ShardLeader l : ls) {
+        l.close();
+      }
+      return null;
+    }, false);
+  }
+
+  @Override
+  public Future<AppendResult> append(AppendRequest request) {
+    ShardLeader.Append a;
+    SessionId session;
+    try {
+      String userId = Ids.requireId("userId", request.getUserId());
+      String deviceId = Ids.requireId("deviceId", request.getDeviceId());
+      String clientMsgId = Ids.requireClientMsgId("clientMsgId", request.getSend().getClientMsgId());
+      session = roomSession(request.getSend().getSessionId());
+      if (request.getSend().getBody().isEmpty()) {
+        throw StoaException.badRequest("body: is required");
+      }
+      a = new ShardLeader.Append(userId, deviceId, clientMsgId, session.id(), request.getSend().getBody());
+    } catch (StoaException e) {
+      return Future.succeededFuture(refusal(request, e.code(), e.getMessage(), 0));
+    }
+    ShardLeader leader = leaderOf(session.id());
+    if (leader == null) {
+      return Future.succeededFuture(refusal(request, Code.UNAVAILABLE, "index server " + serverId + ": not started", 0));
+    }
+    if (request.getEpoch() != 0 && request.getEpoch() != leader.epoch()) {
+      return Future.succeededFuture(refusal(request, Code.UNAVAILABLE, "shard " + leader.shard() + ": epoch "
+          + request.getEpoch() + " requested, " + serverId + " leads it at epoch " + leader.epoch(), leader.epoch()));
+    }
+    CompletableFuture<AppendResult> result = leader.append(a)
+        .thenApply(ack -> AppendResult.newBuilder().setAck(ack).setEpoch(leader.epoch()).build())
+        .exceptionally(err -> refusal(request, Code.UNAVAILABLE, "shard " + leader.shard() + ": append failed: "
+            + describe(err), leader.epoch()));
+    return onCaller(result);
+  }
+
+  @Override
+  public Future<ReadResult> read(ReadRequest request) {
+    SessionId session;
+    try {
+      session = roomSession(request.getSessionId());
+    } catch (StoaException e) {
+      return Future.succeededFuture(ReadResult.newBuilder().setCode(e.code()).setError(e.getMessage()).build());
+    }
+    ShardLeader leader = leaderOf(session.id());
+    if (leader == null) {
+      return Future.succeededFuture(ReadResult.newBuilder().setCode(Code.UNAVAILABLE)
+          .setError("index server " + serverId + ": not started").build());
+    }
+    int limit = Math.min(request.getLimit(), options.readMax());
+    ReadResult.Builder out = ReadResult.newBuilder().setCode(Code.OK);
+    SessionRing ring = leader.ringOf(session.id());
+    if (ring != null) {
+      List<Message> messages = limit == 0 ? List.of() : ring.read(request.getAfterSeq(), limit);
+      out.addAllMessages(messages)
+          .setHasMore(ring.hasMoreAfter(request.getAfterSeq(), messages.size()))
+          .setLatestSeq(ring.newestSeq())
+          .setOldestSeq(ring.oldestSeq());
+    }
+    return Future.succeededFuture(out.build());
+  }
+
+  @Override
+  public Future<FetchResult> fetch(FetchRequest request) {
+    ShardLeader[] ls = leaders;
+    if (ls == null) {
+      return Future.succeededFuture(FetchResult.newBuilder().setCode(Code.UNAVAILABLE)
+          .setError("index server " + serverId + ": not started").build());
+    }
+    if (request.getShard() >= ls.length) {
+      return Future.succeededFuture(FetchResult.newBuilder().setCode(Code.BAD_REQUEST)
+          .setError("shard: " + request.getShard() + " is not below the shard count " + ls.length).build());
+    }
+    ShardLeader leader = ls[request.getShard()];
+    ShardLog log = leader.log();
+    long from = request.getFromOffset();
+    int maxBytes = request.getMaxBytes() == 0 ? 1 << 20 : request.getMaxBytes();
+    long waitMs = Math.min(request.getMaxWaitMs(), options.fetchMaxWaitMs());
+    if (from >= log.durableOffset() && from <= log.endOffset() && waitMs > 0) {
+      CompletableFuture<FetchResult> later = log.awaitDurable(from)
+          .orTimeout(waitMs, TimeUnit.MILLISECONDS)
+          .handle((ignored, err) -> fetchNow(leader, from, maxBytes));
+      return onCaller(later);
+    }
+    return vertx.executeBlocking(() -> fetchNow(leader, from, maxBytes), false);
+  }
+
+  private static FetchResult fetchNow(ShardLeader leader, long from, int maxBytes) {
+    ShardLog log = leader.log();
+    FetchResult.Builder out = FetchResult.newBuilder().setEpoch(leader.epoch());
+    try {
+      for (LogRecord r : log.read(from, maxBytes)) {
+        out.addRecords(dev.stoa.proto.internal.LogRecord.newBuilder().setOffset(r.offset()).setEpoch(r.epoch())
+            .setTimestamp(r.timestampMillis()).setPayload(ByteString.copyFrom(r.payload())));
+      }
+    } catch (OffsetOutOfRangeException e) {
+      return out.setCode(Code.BAD_REQUEST).setError("fromOffset: " + e.getMessage()).build();
+    } catch (RuntimeException e) {
+      return out.setCode(Code.INTERNAL).setError("shard " + leader.shard() + ": read failed: " + e.getMessage()).build();
+    }
+    return out.setCode(Code.OK).setStartOffset(log.startOffset()).setDurableOffset(log.durableOffset()).build();
+  }
+
+  @Override
+  public Future<CloseRoomResult> closeRoom(CloseRoomRequest request) {
+    SessionId session;
+    try {
+      session = roomSession(request.getSessionId());
+    } catch (StoaException e) {
+      return Future.succeededFuture(CloseRoomResult.newBuilder().setCode(e.code()).setError(e.getMessage()).build());
+    }
+    ShardLeader leader = leaderOf(session.id());
+    if (leader == null) {
+      return Future.succeededFuture(CloseRoomResult.newBuilder().setCode(Code.UNAVAILABLE)
+          .setError("index server " + serverId + ": not started").build());
+    }
+    return onCaller(leader.close(session.id())
+        .thenApply(v -> CloseRoomResult.newBuilder().setCode(Code.OK).build())
+        .exceptionally(err -> CloseRoomResult.newBuilder().setCode(Code.UNAVAILABLE)
+            .setError("shard " + leader.shard() + ": close failed: " + describe(err)).build()));
+  }
+
+  private ShardLeader leaderOf(String sessionId) {
+    ShardLeader[] ls = leaders;
+    return ls == null ? null : ls[shardOf(sessionId)];
+  }
+
+  private static SessionId roomSession(String raw) {
+    if (raw == null || !raw.startsWith(SessionId.ROOM_PREFIX)) {
+      throw StoaException.badRequest("sessionId: the index server serves room sessions (room:<roomId>), got "
+          + (raw == null ? "nothing" : "'" + raw + "'"));
+    }
+    return SessionId.room(raw.substring(SessionId.ROOM_PREFIX.length()));
+  }
+
+  private static AppendResult refusal(AppendRequest request, Code code, String error, int epoch) {
+    SendAck ack = SendAck.newBuilder().setCode(code).setClientMsgId(request.getSend().getClientMsgId())
+        .setSessionId(request.getSend().getSessionId()).build();
+    return AppendResult.newBuilder().setAck(ack).setError(error).setEpoch(epoch).build();
+  }
+
+  private static String describe(Throwable err) {
+    Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+    if (!(cause instanceof WalOfflineException)) {
+      LOG.log(Level.WARNING, "index append failed", cause);
+    }
+    return cause.getMessage();
+  }
+
+  private <T> Future<T> onCaller(CompletableFuture<T> stage) {
+    Context context = vertx.getOrCreateContext();
+    return Future.fromCompletionStage(stage, context);
+  }
+}
