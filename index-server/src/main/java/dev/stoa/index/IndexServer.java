@@ -47,6 +47,9 @@ import java.util.logging.Logger;
  * this server leads every shard at epoch {@value #EPOCH}, through the same code path a replica set
  * will use: an append that names another epoch is refused UNAVAILABLE with a leader hint.
  *
+ * <p>Every {@value #RETENTION_PERIOD_MS} ms whole segments past {@code index.wal.retention.*} are
+ * deleted (the rings keep what they hold; a restart replays only what is retained).
+ *
  * <p>The shard count is written to {@code <dataDir>/index/shards} at first start; starting with
  * another {@code index.shards} on the same data is refused, since sessions would move shards.
  *
@@ -57,6 +60,8 @@ import java.util.logging.Logger;
  */
 public final class IndexServer implements Index, Lifecycle {
   public static final int EPOCH = 1;
+  /** How often whole segments past {@code index.wal.retention.*} are deleted. */
+  public static final long RETENTION_PERIOD_MS = 60_000;
   private static final Logger LOG = Logger.getLogger(IndexServer.class.getName());
 
   private final Vertx vertx;
@@ -66,6 +71,7 @@ public final class IndexServer implements Index, Lifecycle {
   private final LongSupplier msgIds;
   private final Clock clock;
   private volatile ShardLeader[] leaders;
+  private volatile long retentionTimer = -1;
 
   /**
    * @param dataDir the process data directory; shards go to {@code dataDir/index/}
@@ -115,6 +121,7 @@ public final class IndexServer implements Index, Lifecycle {
       }
       leaders = opened;
       IndexMetrics.register(this, opened);
+      retentionTimer = vertx.setPeriodic(RETENTION_PERIOD_MS, id -> enforceRetention());
       LOG.info(() -> "index server " + serverId + ": leading " + opened.length + " shard(s) at epoch " + EPOCH
           + " in " + dir);
       return null;
@@ -138,8 +145,27 @@ public final class IndexServer implements Index, Lifecycle {
     }
   }
 
+  /** Deletes the segments of every shard that are past retention; on a worker. */
+  public Future<Integer> enforceRetention() {
+    ShardLeader[] ls = leaders;
+    if (ls == null) {
+      return Future.succeededFuture(0);
+    }
+    return vertx.executeBlocking(() -> {
+      int deleted = 0;
+      for (ShardLeader l : ls) {
+        deleted += l.log().enforceRetention();
+      }
+      return deleted;
+    }, false).onFailure(e -> LOG.log(Level.WARNING, "index server " + serverId + ": retention failed", e));
+  }
+
   @Override
   public Future<Void> stop() {
+    if (retentionTimer >= 0) {
+      vertx.cancelTimer(retentionTimer);
+      retentionTimer = -1;
+    }
     ShardLeader[] ls = leaders;
     if (ls == null) {
       return Future.succeededFuture();
