@@ -201,7 +201,8 @@ public final class IndexServer implements Index, Lifecycle {
     }
     if (request.getEpoch() != 0 && request.getEpoch() != leader.epoch()) {
       return Future.succeededFuture(refusal(request, Code.UNAVAILABLE, "shard " + leader.shard() + ": epoch "
-          + request.getEpoch() + " requested, " + serverId + " leads it at epoch " + leader.epoch(), leader.epoch()));
+          + request.getEpoch() + " requested, " + serverId + " leads it at epoch " + leader.epoch(), leader.epoch())
+          .toBuilder().setLeaderHint(serverId).build());
     }
     CompletableFuture<AppendResult> result = leader.append(a)
         .thenApply(ack -> AppendResult.newBuilder().setAck(ack).setEpoch(leader.epoch()).build())

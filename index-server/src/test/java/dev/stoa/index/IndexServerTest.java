@@ -167,6 +167,7 @@ class IndexServerTest {
     assertThat(epoch.getAck().getCode()).isEqualTo(Code.UNAVAILABLE);
     assertThat(epoch.getError()).contains("epoch 7 requested").contains("epoch 1");
     assertThat(epoch.getEpoch()).isEqualTo(1);
+    assertThat(epoch.getLeaderHint()).as("who leads the shard at the current epoch").isEqualTo("ix-1");
 
     assertThat(await(server.append(append("", "a-1", "room:lobby", "x"))).getError()).startsWith("userId: ");
     assertThat(await(server.append(append("alice", "a-1", "room:bad id", "x"))).getError()).startsWith("roomId: ");
