@@ -104,6 +104,10 @@ public final class RocksDbKvStore implements KvStore {
         // Stoa writes mostly from one committing thread: the concurrent insert path only adds cost,
         // and the sequential one reuses its skip-list position from one insert to the next
         .setAllowConcurrentMemtableWrite(false)
+        // a bloom filter over whole keys in the memtable: the writer's dedup lookup of every send
+        // misses, and without it each miss walks the memtable skip list
+        .setMemtableWholeKeyFiltering(true)
+        .setMemtablePrefixBloomSizeRatio(0.05)
         .setBytesPerSync(1024 * 1024)
         .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
         .setKeepLogFileNum(5);

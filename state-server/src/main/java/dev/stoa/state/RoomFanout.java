@@ -19,6 +19,7 @@ import dev.stoa.state.impl.LocalRoom.Member;
 import dev.stoa.state.impl.LocalRooms;
 import dev.stoa.state.impl.RoomMetrics;
 import dev.stoa.state.impl.RoomPoller;
+import io.netty.util.HashedWheelTimer;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -31,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -64,10 +66,10 @@ import java.util.logging.Logger;
  * ({@code oldest_seq > cursor + 1}) the cursor skips ahead and the jump is counted. A read that
  * fails, answers an error code or gets no answer within {@value RoomPoller#READ_TIMEOUT_SECONDS} s
  * is counted, logged at most every {@value RoomPoller#LOG_EVERY_SECONDS} s, and tried again at the
- * next tick; NOT_FOUND reads as "nothing yet". The tick is one Vert.x periodic timer on this fan-out's
- * context rather than a {@code HashedWheelTimer}: it is one timer for all rooms (nothing for a
- * wheel's O(1) insertion to win), and it fires on the thread that owns the room state, with no
- * hop.
+ * next tick; NOT_FOUND reads as "nothing yet". The tick comes from a timing wheel (a Netty
+ * {@code HashedWheelTimer} with {@value #WHEEL_TICK_MS} ms slots, one thread per fan-out), one
+ * timeout per tick for all rooms, re-armed after each; the tick itself runs on this fan-out's
+ * context, which owns the room state.
  *
  * <p><b>Fan-out.</b> A room's members sit in lanes ({@link LocalRoom}: one lane below 64 members,
  * else {@link StateOptions#roomLanes()} lanes by hash of the connection id), grouped by gateway.
@@ -107,7 +109,9 @@ public final class RoomFanout implements Rooms, Lifecycle {
   private LocalRooms rooms;
   private RoomPoller poller;
   private final Map<Long, Map<String, PendingJoin>> pending = new HashMap<>();
-  private long pollTimer = -1;
+  static final long WHEEL_TICK_MS = 10;
+  /** The poll-tick wheel; created at start, stopped at stop. */
+  private volatile HashedWheelTimer wheel;
   private long refreshTimer = -1;
 
   /**
@@ -149,6 +153,34 @@ public final class RoomFanout implements Rooms, Lifecycle {
     return m == null ? 0 : m.memberships();
   }
 
+  private static HashedWheelTimer newWheel(String id) {
+    HashedWheelTimer timer = new HashedWheelTimer(runnable -> {
+      Thread thread = new Thread(runnable, "stoa-state-room-wheel-" + id);
+      thread.setDaemon(true);
+      return thread;
+    }, WHEEL_TICK_MS, TimeUnit.MILLISECONDS, 64);
+    timer.start();
+    return timer;
+  }
+
+  /** Arms the next poll tick on the wheel; the tick runs on {@code ctx} and re-arms itself. */
+  private void armTick(Context ctx) {
+    HashedWheelTimer w = wheel;
+    try {
+      w.newTimeout(timeout -> ctx.runOnContext(v -> {
+        if (running && wheel == w) {
+          try {
+            poller.tick();
+          } finally {
+            armTick(ctx);
+          }
+        }
+      }), options.roomPollMs(), TimeUnit.MILLISECONDS);
+    } catch (IllegalStateException stopped) {
+      // the wheel was stopped: no more ticks
+    }
+  }
+
   @Override
   public synchronized Future<Void> start() {
     if (context != null) {
@@ -161,7 +193,8 @@ public final class RoomFanout implements Rooms, Lifecycle {
       metrics = new RoomMetrics(Metrics.registry(), id);
       rooms = new LocalRooms(options.roomLanes());
       poller = new RoomPoller(id, ctx, rooms, metrics, options.roomReadMax(), index, gateways, this::gone);
-      pollTimer = vertx.setPeriodic(options.roomPollMs(), t -> poller.tick());
+      wheel = newWheel(id);
+      armTick(ctx);
       refreshTimer = vertx.setPeriodic(refreshMs, t -> refresh());
       running = true;
       started.complete();
@@ -180,7 +213,7 @@ public final class RoomFanout implements Rooms, Lifecycle {
         running = false;
         Promise<Void> done = Promise.promise();
         ctx.runOnContext(v -> {
-          vertx.cancelTimer(pollTimer);
+          wheel.stop();
           vertx.cancelTimer(refreshTimer);
           poller.stop();
           for (Map<String, PendingJoin> joins : List.copyOf(pending.values())) {
