@@ -4,7 +4,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.stoa.proto.client.Ack;
 import dev.stoa.proto.client.Connect;
 import dev.stoa.proto.client.Frame;
+import dev.stoa.proto.client.Join;
 import dev.stoa.proto.client.Message;
+import dev.stoa.proto.client.Ping;
 import dev.stoa.proto.client.Send;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
@@ -29,6 +31,16 @@ public final class BinaryStoaCodec implements StoaCodec {
   }
 
   @Override
+  public void writeJoin(WebSocket ws, String roomId) {
+    write(ws, Frame.newBuilder().setJoin(Join.newBuilder().setRoomId(roomId)).build());
+  }
+
+  @Override
+  public void writePing(WebSocket ws) {
+    write(ws, Frame.newBuilder().setPing(Ping.getDefaultInstance()).build());
+  }
+
+  @Override
   public void install(WebSocket ws, Events events) {
     ws.binaryMessageHandler(bytes -> decode(bytes, events));
     ws.textMessageHandler(text -> events.other("unexpected text frame"));
@@ -49,13 +61,16 @@ public final class BinaryStoaCodec implements StoaCodec {
     switch (frame.getFrameCase()) {
       case PUSH -> {
         Message m = frame.getPush().getMessage();
-        events.push(m.getSessionId(), m.getMsgId(), m.getFromUserId(), m.getBody());
+        events.push(m.getSessionId(), m.getMsgId(), m.getSeq(), m.getPreSeq(), m.getFromUserId(), m.getBody());
       }
-      case SEND_ACK -> events.sendAck(frame.getSendAck().getClientMsgId(), frame.getSendAck().getCode().name());
+      case SEND_ACK -> events.sendAck(frame.getSendAck().getClientMsgId(), frame.getSendAck().getCode().name(),
+          frame.getSendAck().getSeq());
       case CONN_ACK -> events.connAck();
       case ERROR -> events.error(frame.getError().getCode().name(), frame.getError().getMessage(),
           frame.getError().hasClientMsgId() ? frame.getError().getClientMsgId() : null);
       case NOTIFY -> events.notify(frame.getNotify().getSessionId());
+      case JOINED -> events.joined(frame.getJoined().getRoomId());
+      case KICK -> events.kick(frame.getKick().getReason());
       default -> events.other(frame.getFrameCase().name().toLowerCase(Locale.ROOT));
     }
   }

@@ -59,7 +59,7 @@ public final class StoaClient extends BenchClient implements StoaCodec.Events {
   }
 
   @Override
-  public void sendAck(String clientMsgId, String code) {
+  public void sendAck(String clientMsgId, String code, long seq) {
     if ("OK".equals(code)) {
       sentOk(System.nanoTime());
     } else {
@@ -68,7 +68,7 @@ public final class StoaClient extends BenchClient implements StoaCodec.Events {
   }
 
   @Override
-  public void push(String sessionId, long msgId, String fromUserId, String body) {
+  public void push(String sessionId, long msgId, long seq, long preSeq, String fromUserId, String body) {
     long now = System.nanoTime();
     codec.writeAck(ws, sessionId, msgId);
     if (id.equals(fromUserId)) {
