@@ -68,10 +68,10 @@ mapfile -t size_list < <(printf '%s\n' "${size_list[@]}" | sort -n)
 stoa_find_jdk
 java="$JAVA_HOME/bin/java"
 
-# ---- build the bench jar (this module only; the others must be installed) when missing or stale ----
+# ---- build the bench jar (and what it needs) when missing or stale ----
 if [ ! -f "$jar" ] || [ -n "$(find "$root/bench/src" "$root/bench/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
   echo "run-rooms: building bench/target/benchmarks.jar ..." >&2
-  (cd "$root" && timeout 1200 ./mvnw -B -q -ntp -DskipTests -pl bench install >&2)
+  (cd "$root" && timeout 1200 ./mvnw -B -q -ntp -DskipTests -pl bench -am install >&2)
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/stoa-rooms.XXXXXX")
