@@ -2,6 +2,11 @@ package dev.stoa.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stoa.proto.client.Message;
+import dev.stoa.proto.client.Messages;
+import dev.stoa.proto.client.SendAck;
+import dev.stoa.sdk.Encoding;
+import dev.stoa.sdk.StoaClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -90,6 +95,48 @@ class RestartTest {
       child.stop();
       child.start(vertx);
       assertThat(sync(child.httpPort, token(child.httpPort, "bob", "phone"))).hasSize(21);
+    }
+  }
+
+  private StoaClient member(int port, String user, String device) {
+    StoaClient client = StoaClient.builder(vertx).websocket("ws://127.0.0.1:" + port + "/v1/ws", Encoding.JSON)
+        .token(token(port, user, device)).deviceId(device).build();
+    TestNode.await(client.connect());
+    TestNode.await(client.join("lobby"));
+    return client;
+  }
+
+  @Test
+  void killNineLosesNoAcknowledgedRoomMessageAndTheRingSeqAndDedupComeBackFromTheWal() throws Exception {
+    try (ChildNode child = new ChildNode(dir.resolve("rooms"))) {
+      child.start(vertx);
+      StoaClient alice = member(child.httpPort, "alice", "web");
+      List<SendAck> acks = new ArrayList<>();
+      for (int i = 1; i <= 20; i++) {
+        acks.add(TestNode.await(alice.send("r-" + i, "room:lobby", "room message " + i)));
+      }
+      TestNode.await(alice.close().otherwiseEmpty());
+      // GIVEN 20 acknowledged room messages, WHEN the process dies at once
+      child.kill();
+
+      child.start(vertx);
+      StoaClient again = member(child.httpPort, "alice", "web");
+      try {
+        Messages ring = TestNode.await(again.pull("room:lobby", 0, 100));
+        assertThat(ring.getMessagesList()).extracting(Message::getMsgId)
+            .containsExactlyElementsOf(acks.stream().map(SendAck::getMsgId).toList());
+        assertThat(ring.getMessages(19).getBody()).isEqualTo("room message 20");
+        // the dedup window is rebuilt from the log: a resend returns the first ack
+        SendAck resent = TestNode.await(again.send("r-7", "room:lobby", "room message 7"));
+        assertThat(resent.getMsgId()).isEqualTo(acks.get(6).getMsgId());
+        assertThat(resent.getSeq()).isEqualTo(7);
+        // seq continues, linked to the last message before the kill
+        SendAck next = TestNode.await(again.send("r-21", "room:lobby", "room message 21"));
+        assertThat(next.getSeq()).isEqualTo(21);
+        assertThat(next.getPreMsgId()).isEqualTo(acks.get(19).getMsgId());
+      } finally {
+        TestNode.await(again.close().otherwiseEmpty());
+      }
     }
   }
 }
