@@ -6,6 +6,7 @@ import dev.stoa.kv.KvStore;
 import dev.stoa.kv.RocksDbKvStore;
 import dev.stoa.proto.client.Code;
 import dev.stoa.proto.internal.Gateway;
+import dev.stoa.proto.internal.Index;
 import dev.stoa.proto.internal.PullRequest;
 import dev.stoa.proto.internal.PullResult;
 import dev.stoa.proto.internal.Reader;
@@ -31,6 +32,13 @@ class ReaderRoleTest {
   static final class RecordingDirectory implements ServiceDirectory {
     final Map<String, Object> registered = new ConcurrentHashMap<>();
     final List<String> log = new CopyOnWriteArrayList<>();
+    /** The index server {@link #index()} answers with; null: none (the interface default). */
+    volatile Index index;
+
+    @Override
+    public Index index() {
+      return index != null ? index : ServiceDirectory.super.index();
+    }
 
     @Override
     public Future<Void> register(Role role, String instanceId, Object service) {

@@ -12,21 +12,15 @@ import dev.stoa.proto.internal.FetchRequest;
 import dev.stoa.proto.internal.FetchResult;
 import dev.stoa.proto.internal.AppendRequest;
 import dev.stoa.proto.internal.AppendResult;
-import dev.stoa.proto.internal.Gateway;
 import dev.stoa.proto.internal.Index;
 import dev.stoa.proto.internal.PullRequest;
 import dev.stoa.proto.internal.PullResult;
 import dev.stoa.proto.internal.ReadRequest;
 import dev.stoa.proto.internal.ReadResult;
-import dev.stoa.proto.internal.Reader;
-import dev.stoa.proto.internal.State;
-import dev.stoa.proto.internal.Writer;
-import dev.stoa.router.ServiceDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,52 +66,12 @@ class RoomPullTest {
     }
   };
 
-  private final ServiceDirectory directory = new ServiceDirectory() {
-    @Override
-    public Future<Void> register(Role role, String instanceId, Object service) {
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<Void> unregister(Role role, String instanceId) {
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Writer writer() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Reader reader() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Index index() {
-      return index;
-    }
-
-    @Override
-    public Optional<State> state(String stateServerId) {
-      return Optional.empty();
-    }
-
-    @Override
-    public Optional<Gateway> gateway(String gatewayId) {
-      return Optional.empty();
-    }
-
-    @Override
-    public Optional<String> pickStateServer(long connId) {
-      return Optional.empty();
-    }
-  };
-
   @BeforeEach
   void open() {
     vertx = Vertx.vertx();
     kv = RocksDbKvStore.open(dir.resolve("kv"));
+    ReaderRoleTest.RecordingDirectory directory = new ReaderRoleTest.RecordingDirectory();
+    directory.index = index;
     pipeline = new ReadPipeline(vertx, kv, new RoomReader(rooms, directory), ReaderOptions.defaults());
   }
 
