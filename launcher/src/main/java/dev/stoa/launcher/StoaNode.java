@@ -23,6 +23,7 @@ import dev.stoa.writer.WriterOptions;
 import dev.stoa.writer.WriterRole;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ import java.util.stream.Stream;
  * stop releases in reverse order of start.
  */
 public final class StoaNode implements Lifecycle {
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(StoaNode.class.getName());
 
   /** The roles a process can host. */
   public enum Role { GATEWAY, WRITER, READER, STATE, INDEX }
@@ -72,7 +74,12 @@ public final class StoaNode implements Lifecycle {
   public Future<Void> start() {
     NodeOptions node = NodeOptions.from(config);
     RouterOptions routerOptions = RouterOptions.from(config);
-    vertx = Vertx.vertx();
+    // epoll where the native library loads (Linux x86-64), NIO elsewhere
+    vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    if (!vertx.isNativeTransportEnabled()) {
+      LOG.info(() -> "Vert.x uses NIO: the native epoll transport is unavailable ("
+          + vertx.unavailableNativeTransportCause() + ")");
+    }
     String adminSecret;
     try {
       adminSecret = roles.contains(Role.GATEWAY) ? AdminSecret.resolve(node.adminSecret(), node.dataDir(), out) : "";
