@@ -1,20 +1,12 @@
 package dev.stoa.bench.impl;
 
-import java.util.Map;
-import java.util.TreeMap;
-import org.HdrHistogram.Histogram;
-
 /**
  * Counters and the latency histogram of the clients of one event loop; merged into one at the
  * end of a run. Latency is recorded in microseconds, from a message's intended send time to its
  * first delivery, for messages intended inside the measured window. Not thread-safe: owned by one
  * event loop until {@link #copy()} hands a snapshot to the driver.
  */
-public final class LoadStats {
-  /** Highest latency the histogram tracks, in microseconds; longer values are clamped. */
-  static final long MAX_LATENCY_MICROS = 120_000_000L;
-
-  final Histogram latencyMicros = new Histogram(MAX_LATENCY_MICROS, 3);
+public final class LoadStats extends LatencyAndErrors {
   /** Frames carrying a message written to the socket, over the whole run. */
   long written;
   /** Sends completed during the window: frames written (relay) or OK sendAcks received (Stoa). */
@@ -35,27 +27,6 @@ public final class LoadStats {
   long echoes;
   /** Stoa notify frames: the session switched to pull mode; those messages are not pulled here. */
   long notifies;
-  /** Every error by kind: error frames, refused sends, closed connections, exceptions. */
-  final Map<String, Long> errors = new TreeMap<>();
-  /** The first full error text seen, to show what went wrong. */
-  String firstError;
-
-  void error(String kind) {
-    errors.merge(kind, 1L, Long::sum);
-    sample(kind);
-  }
-
-  void sample(String text) {
-    if (firstError == null) {
-      firstError = text;
-    }
-  }
-
-  void recordLatency(long nanos) {
-    long micros = Math.max(0, nanos / 1000);
-    latencyMicros.recordValue(Math.min(micros, MAX_LATENCY_MICROS));
-  }
-
   /** A deep copy, taken on the owning event loop. */
   public LoadStats copy() {
     LoadStats c = new LoadStats();
@@ -65,7 +36,7 @@ public final class LoadStats {
 
   /** Adds {@code other} into this one. */
   public void add(LoadStats other) {
-    latencyMicros.add(other.latencyMicros);
+    addLatencyAndErrors(other);
     written += other.written;
     sentInWindow += other.sentInWindow;
     deliveredInWindow += other.deliveredInWindow;
@@ -76,14 +47,6 @@ public final class LoadStats {
     duplicates += other.duplicates;
     echoes += other.echoes;
     notifies += other.notifies;
-    other.errors.forEach((k, v) -> errors.merge(k, v, Long::sum));
-    if (firstError == null) {
-      firstError = other.firstError;
-    }
-  }
-
-  public Histogram latencyMicros() {
-    return latencyMicros;
   }
 
   public long written() {
@@ -124,18 +87,5 @@ public final class LoadStats {
 
   public long notifies() {
     return notifies;
-  }
-
-  public Map<String, Long> errors() {
-    return Map.copyOf(errors);
-  }
-
-  /** The first error text seen, or null. */
-  public String firstError() {
-    return firstError;
-  }
-
-  public long errorCount() {
-    return errors.values().stream().mapToLong(Long::longValue).sum();
   }
 }

@@ -1,9 +1,5 @@
 package dev.stoa.bench.impl;
 
-import java.util.Map;
-import java.util.TreeMap;
-import org.HdrHistogram.Histogram;
-
 /**
  * Counters and the publish-to-deliver latency histogram of the room members of one event loop;
  * merged into one at the end of a run. Latency is in microseconds, from a message's intended send
@@ -11,11 +7,7 @@ import org.HdrHistogram.Histogram;
  * window; every member's push is one sample. Not thread-safe: owned by one event loop until
  * {@link #copy()} hands a snapshot to the driver.
  */
-public final class RoomStats {
-  /** Highest latency the histogram tracks, in microseconds; longer values are clamped. */
-  static final long MAX_LATENCY_MICROS = 120_000_000L;
-
-  final Histogram latencyMicros = new Histogram(MAX_LATENCY_MICROS, 3);
+public final class RoomStats extends LatencyAndErrors {
   /** Send frames written by publishers over the whole run. */
   long written;
   /** Of those, intended in the window. */
@@ -48,27 +40,6 @@ public final class RoomStats {
   long notifies;
   /** Kick frames (e.g. slow consumer). */
   long kicks;
-  /** Every error by kind. */
-  final Map<String, Long> errors = new TreeMap<>();
-  /** The first full error text seen, to show what went wrong. */
-  String firstError;
-
-  void error(String kind) {
-    errors.merge(kind, 1L, Long::sum);
-    sample(kind);
-  }
-
-  void sample(String text) {
-    if (firstError == null) {
-      firstError = text;
-    }
-  }
-
-  void recordLatency(long nanos) {
-    long micros = Math.max(0, nanos / 1000);
-    latencyMicros.recordValue(Math.min(micros, MAX_LATENCY_MICROS));
-  }
-
   /** A deep copy, taken on the owning event loop. */
   public RoomStats copy() {
     RoomStats c = new RoomStats();
@@ -78,7 +49,7 @@ public final class RoomStats {
 
   /** Adds {@code other} into this one ({@code maxAckedSeq} is the larger of both). */
   public void add(RoomStats other) {
-    latencyMicros.add(other.latencyMicros);
+    addLatencyAndErrors(other);
     written += other.written;
     windowWritten += other.windowWritten;
     windowAcked += other.windowAcked;
@@ -95,14 +66,6 @@ public final class RoomStats {
     completeMembers += other.completeMembers;
     notifies += other.notifies;
     kicks += other.kicks;
-    other.errors.forEach((k, v) -> errors.merge(k, v, Long::sum));
-    if (firstError == null) {
-      firstError = other.firstError;
-    }
-  }
-
-  public Histogram latencyMicros() {
-    return latencyMicros;
   }
 
   public long written() {
@@ -167,18 +130,5 @@ public final class RoomStats {
 
   public long kicks() {
     return kicks;
-  }
-
-  public Map<String, Long> errors() {
-    return Map.copyOf(errors);
-  }
-
-  /** The first error text seen, or null. */
-  public String firstError() {
-    return firstError;
-  }
-
-  public long errorCount() {
-    return errors.values().stream().mapToLong(Long::longValue).sum();
   }
 }
