@@ -9,6 +9,7 @@ import dev.stoa.proto.client.Message;
 import dev.stoa.proto.client.SendAck;
 import dev.stoa.proto.internal.IndexRecord;
 import dev.stoa.proto.internal.RoomClosed;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
@@ -53,7 +55,7 @@ public final class ShardLeader implements AutoCloseable {
   private final ShardLog log;
   private final IndexOptions options;
   private final LongSupplier msgIds;
-  private final java.time.Clock clock;
+  private final Clock clock;
   private final ExecutorService lane;
   private final Map<String, Head> heads = new ConcurrentHashMap<>();
   private final Map<String, SessionRing> rings = new ConcurrentHashMap<>();
@@ -61,7 +63,7 @@ public final class ShardLeader implements AutoCloseable {
   private final Map<String, CompletableFuture<SendAck>> dedup;
 
   private ShardLeader(int shard, int epoch, ShardLog log, IndexOptions options, LongSupplier msgIds,
-      java.time.Clock clock) {
+      Clock clock) {
     this.shard = shard;
     this.epoch = epoch;
     this.log = log;
@@ -81,7 +83,7 @@ public final class ShardLeader implements AutoCloseable {
 
   /** Leads {@code shard} at {@code epoch} over {@code log}, after replaying everything it holds. */
   public static ShardLeader open(int shard, int epoch, ShardLog log, IndexOptions options, LongSupplier msgIds,
-      java.time.Clock clock) {
+      Clock clock) {
     ShardLeader leader = new ShardLeader(shard, epoch, log, options, msgIds, clock);
     leader.replay();
     return leader;
@@ -270,7 +272,7 @@ public final class ShardLeader implements AutoCloseable {
   public void close() {
     lane.shutdown();
     try {
-      lane.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+      lane.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

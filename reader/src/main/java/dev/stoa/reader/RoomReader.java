@@ -1,7 +1,6 @@
 package dev.stoa.reader;
 
 import dev.stoa.common.SessionId;
-import dev.stoa.common.StoaException;
 import dev.stoa.proto.client.Code;
 import dev.stoa.proto.client.Messages;
 import dev.stoa.proto.internal.Index;
@@ -44,7 +43,6 @@ public final class RoomReader {
           : PullResult.newBuilder().setCode(Code.OK).setMessages(Messages.newBuilder()
               .setSessionId(session.id()).addAllMessages(r.getMessagesList()).setHasMore(r.getHasMore()))
               .build());
-    }, err -> Future.failedFuture(err instanceof StoaException ? err
-        : new StoaException(Code.UNAVAILABLE, "room table: " + err.getMessage())));
+    });
   }
 }

@@ -1,6 +1,5 @@
 package dev.stoa.writer;
 
-import dev.stoa.common.StoaException;
 import dev.stoa.proto.client.Code;
 import dev.stoa.proto.client.Send;
 import dev.stoa.proto.client.SendAck;
@@ -53,8 +52,7 @@ public final class RoomSender {
       }
       return appended.map(result -> SendResult.newBuilder().setAck(result.getAck()).setError(result.getError())
           .build());
-    }, err -> Future.failedFuture(err instanceof StoaException ? err
-        : new StoaException(Code.UNAVAILABLE, "room table: " + err.getMessage())));
+    });
   }
 
   private static SendResult refusal(ValidSend send, Code code, String error) {
