@@ -157,9 +157,11 @@ bound=$((2 * 60 + warmup + duration + 10 + 60))
 load() {  # load TARGET MODE
   local target=$1 mode=$2 args=()
   if [ "$target" = relay ]; then
-    args=(--target=relay --url="ws://127.0.0.1:$relay_port/relay")
+    args=(--target=relay --url="ws://127.0.0.1:$relay_port/relay" --server-pid="$relay_pid")
   else
     args=(--target=stoa --url="$stoa_ws" --http="$stoa_http" --admin-secret="$admin_secret" --encoding="$encoding")
+    # bin/stoa execs the JVM, so its pid is the server's; an external Stoa is not measured
+    if [ -n "$stoa_pid" ]; then args+=(--server-pid="$stoa_pid"); fi
   fi
   if [ "$mode" = max ]; then args+=(--max-rate); else args+=(--rate="$rate"); fi
   echo "--- round $round: $target $mode"

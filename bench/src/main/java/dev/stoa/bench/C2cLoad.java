@@ -1,5 +1,6 @@
 package dev.stoa.bench;
 
+import dev.stoa.bench.impl.CpuMeter;
 import dev.stoa.bench.impl.LoadStats;
 import dev.stoa.bench.impl.LoadVerticle;
 import dev.stoa.bench.impl.Progress;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -30,7 +32,9 @@ import java.util.function.BooleanSupplier;
  * <p>{@code main} prints the {@link LoadReport} as one JSON line and one human line. Usage:
  * {@code C2cLoad --target=relay|stoa [--url=ws://...] [--http=http://...] [--admin-secret=...]
  * [--rate=2000] [--pairs=50] [--duration=10] [--warmup=3] [--body-bytes=64] [--max-rate [--window=8]]
- * [--threads=<cores>] [--encoding=json|binary] [--drain=5]}.
+ * [--threads=<cores>] [--encoding=json|binary] [--drain=5] [--server-pid=<pid>]}. With a server
+ * pid, the report adds the server's and the generator's CPU time in the window per delivered
+ * message ({@link CpuMeter}).
  */
 public final class C2cLoad {
   /** Delay between connecting the last client and the first intended send. */
@@ -99,8 +103,19 @@ public final class C2cLoad {
     long windowStart = t0 + TimeUnit.SECONDS.toNanos(options.warmupSeconds());
     RunWindow window = new RunWindow(t0, windowStart, windowStart + TimeUnit.SECONDS.toNanos(options.durationSeconds()));
     long drainDeadline = window.windowEndNanos() + TimeUnit.SECONDS.toNanos(options.drainSeconds());
+    CpuMeter cpu = new CpuMeter(options.serverPid());
+    AtomicReference<CpuMeter.Sample> cpuFrom = new AtomicReference<>();
+    AtomicReference<CpuMeter.Sample> cpuTo = new AtomicReference<>();
     return Future.all(verticles.stream().map(v -> v.begin(window)).toList())
-        .compose(v -> vertx.timer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(window.windowEndNanos() - System.nanoTime()))))
+        .compose(v -> vertx.timer(millisUntil(window.windowStartNanos())))
+        .compose(v -> {
+          cpuFrom.set(cpu.sample());
+          return vertx.timer(millisUntil(window.windowEndNanos()));
+        })
+        .compose(v -> {
+          cpuTo.set(cpu.sample());
+          return Future.succeededFuture();
+        })
         .compose(v -> waitUntil(() -> progress.outstanding() <= 0 && verticles.stream().allMatch(LoadVerticle::allSent),
             drainDeadline))
         .compose(v -> Future.all(verticles.stream().map(LoadVerticle::stopSending).toList()))
@@ -110,8 +125,12 @@ public final class C2cLoad {
           for (int i = 0; i < all.size(); i++) {
             total.add(all.resultAt(i));
           }
-          return LoadReport.of(options, window.windowSeconds(), total);
+          return LoadReport.of(options, window.windowSeconds(), total, cpuFrom.get(), cpuTo.get());
         });
+  }
+
+  private static long millisUntil(long nanos) {
+    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos - System.nanoTime()));
   }
 
   /** Completes when {@code done} holds or at {@code deadlineNanos}, whichever comes first. */

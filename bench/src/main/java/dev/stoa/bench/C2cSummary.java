@@ -16,7 +16,9 @@ import java.util.Locale;
  * ({@code open} runs), then the ratios stoa/relay against the issue's targets: Stoa's delivered
  * msgs/s at saturation at least {@value #MIN_THROUGHPUT_RATIO} of the relay's, and Stoa's p99 at
  * most {@value #MAX_P99_MS} ms. Per-round ratios pair the k-th relay run with the k-th Stoa run.
- * Stateless.
+ * Where the runs measured CPU ({@code --server-pid}), it adds the server's and the generator's CPU
+ * per delivered message at saturation and the relay/stoa ratio of the server's: how much of the
+ * relay's efficiency Stoa keeps, whatever the generator's own share of the cores. Stateless.
  */
 public final class C2cSummary {
   static final double MIN_THROUGHPUT_RATIO = 0.25;
@@ -75,6 +77,16 @@ public final class C2cSummary {
         out.append("  p50").append(under)
             .append(Spread.of(p50).format("ms", "%.2f")).append('\n');
       }
+      List<Double> serverCpu = values(runs, target, "max-rate", "serverCpuUsPerMsg");
+      List<Double> generatorCpu = values(runs, target, "max-rate", "generatorCpuUsPerMsg");
+      if (!serverCpu.isEmpty()) {
+        out.append("  server CPU per delivered message at saturation: ")
+            .append(Spread.of(serverCpu).format("us", "%.1f")).append('\n');
+      }
+      if (!generatorCpu.isEmpty()) {
+        out.append("  generator CPU per delivered message at saturation: ")
+            .append(Spread.of(generatorCpu).format("us", "%.1f")).append('\n');
+      }
       out.append(String.format(Locale.ROOT, "  errors + undelivered over all runs: %.0f%n",
           errors.stream().mapToDouble(Double::doubleValue).sum()));
     }
@@ -88,6 +100,14 @@ public final class C2cSummary {
       out.append(String.format(Locale.ROOT,
           "ratio stoa/relay, delivered msg/s at saturation: %.3f (per round min %.3f, max %.3f); target >= %.2f: %s%n",
           ratio, rounds.min(), rounds.max(), MIN_THROUGHPUT_RATIO, ratio >= MIN_THROUGHPUT_RATIO ? "MET" : "NOT MET"));
+    }
+    List<Double> relayCpu = values(runs, "relay", "max-rate", "serverCpuUsPerMsg");
+    List<Double> stoaCpu = values(runs, "stoa", "max-rate", "serverCpuUsPerMsg");
+    if (!relayCpu.isEmpty() && !stoaCpu.isEmpty()) {
+      out.append(String.format(Locale.ROOT,
+          "ratio relay/stoa, server CPU per delivered message at saturation: %.3f (stoa %.1f us, relay %.1f us)%n",
+          Spread.of(relayCpu).median() / Spread.of(stoaCpu).median(), Spread.of(stoaCpu).median(),
+          Spread.of(relayCpu).median()));
     }
     if (!relayP99.isEmpty() && !stoaP99.isEmpty()) {
       double stoa = Spread.of(stoaP99).median();

@@ -29,11 +29,12 @@ import java.util.Map;
  * @param drainSeconds how long to wait after the window for messages still in flight
  * @param connectTimeoutSeconds bound on getting tokens and connecting every client
  * @param deviceId device id of every Stoa client
+ * @param serverPid process id of the server under load, to report its CPU per message; 0 = not reported
  */
 public record LoadOptions(
     Target target, String url, String http, String adminSecret, int rate, int pairs, int durationSeconds,
     int warmupSeconds, int bodyBytes, boolean maxRate, int window, int threads, Encoding encoding,
-    int drainSeconds, int connectTimeoutSeconds, String deviceId) {
+    int drainSeconds, int connectTimeoutSeconds, String deviceId, long serverPid) {
 
   /** What the load runs against. */
   public enum Target { RELAY, STOA }
@@ -72,8 +73,11 @@ public record LoadOptions(
   public static final ConfigKey<String> DEVICE_ID =
       ConfigKey.string("device-id", "bench", "device id of every Stoa client");
 
+  public static final ConfigKey<Long> SERVER_PID = ConfigKey.longInt("server-pid", 0, 0, Integer.MAX_VALUE,
+      "process id of the server under load, to report its CPU per delivered message (Linux); 0 = none");
+
   public static final List<ConfigKey<?>> KEYS = List.of(TARGET, URL, HTTP, ADMIN_SECRET, RATE, PAIRS, DURATION,
-      WARMUP, BODY_BYTES, MAX_RATE, WINDOW, THREADS, ENCODING, DRAIN, CONNECT_TIMEOUT, DEVICE_ID);
+      WARMUP, BODY_BYTES, MAX_RATE, WINDOW, THREADS, ENCODING, DRAIN, CONNECT_TIMEOUT, DEVICE_ID, SERVER_PID);
 
   public LoadOptions {
     if (target == Target.STOA && adminSecret.isEmpty()) {
@@ -93,7 +97,7 @@ public record LoadOptions(
     return new LoadOptions(target, url, config.get(HTTP), config.get(ADMIN_SECRET), config.get(RATE),
         config.get(PAIRS), config.get(DURATION), config.get(WARMUP), config.get(BODY_BYTES), config.get(MAX_RATE),
         config.get(WINDOW), config.get(THREADS), parseEnum(Encoding.class, "encoding", config.get(ENCODING)),
-        config.get(DRAIN), config.get(CONNECT_TIMEOUT), config.get(DEVICE_ID));
+        config.get(DRAIN), config.get(CONNECT_TIMEOUT), config.get(DEVICE_ID), config.get(SERVER_PID));
   }
 
   /** Parses {@code --key=value} arguments; unknown keys and bad values throw ConfigException. */

@@ -1,5 +1,6 @@
 package dev.stoa.bench;
 
+import dev.stoa.bench.impl.CpuMeter;
 import dev.stoa.bench.impl.LoadStats;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
@@ -31,14 +32,19 @@ import org.HdrHistogram.Histogram;
  * @param errors errors by kind; {@code errorCount} is their sum
  * @param errorCount all errors
  * @param firstError the first error text seen, or empty
+ * @param serverCpuMicrosPerMsg CPU of the server process in the window per message delivered in
+ *     it, in microseconds; NaN when no {@code --server-pid} was given or it could not be read
+ * @param generatorCpuMicrosPerMsg the same for this generator's own process
  */
 public record LoadReport(
     String target, String mode, int pairs, int offeredRate, double windowSeconds, double sentPerSec,
     double deliveredPerSec, long latencyCount, double p50Ms, double p99Ms, double p999Ms, double maxMs,
     double meanMs, long undelivered, long unsent, long duplicates, long notifies, Map<String, Long> errors,
-    long errorCount, String firstError) {
+    long errorCount, String firstError, double serverCpuMicrosPerMsg, double generatorCpuMicrosPerMsg) {
 
-  static LoadReport of(LoadOptions o, double windowSeconds, LoadStats s) {
+  static LoadReport of(LoadOptions o, double windowSeconds, LoadStats s, CpuMeter.Sample cpuFrom,
+      CpuMeter.Sample cpuTo) {
+    double delivered = s.deliveredInWindow();
     Histogram h = s.latencyMicros();
     boolean any = h.getTotalCount() > 0;
     return new LoadReport(
@@ -61,7 +67,9 @@ public record LoadReport(
         s.notifies(),
         s.errors(),
         s.errorCount(),
-        s.firstError() == null ? "" : s.firstError());
+        s.firstError() == null ? "" : s.firstError(),
+        CpuMeter.microsPerMessage(cpuFrom.serverNanos(), cpuTo.serverNanos(), delivered),
+        CpuMeter.microsPerMessage(cpuFrom.generatorNanos(), cpuTo.generatorNanos(), delivered));
   }
 
   /** One line of JSON with every field. */
@@ -89,6 +97,8 @@ public record LoadReport(
         .put("errorCount", errorCount)
         .put("errors", errs)
         .put("firstError", firstError)
+        .put("serverCpuUsPerMsg", round(serverCpuMicrosPerMsg))
+        .put("generatorCpuUsPerMsg", round(generatorCpuMicrosPerMsg))
         .encode();
   }
 
@@ -99,7 +109,11 @@ public record LoadReport(
         "%s, %d pairs, %s: sent %.0f msg/s, delivered %.0f msg/s, latency ms p50 %.3f p99 %.3f p99.9 %.3f "
             + "max %.3f (n=%d), undelivered %d, unsent %d, duplicates %d, errors %d%s",
         target, pairs, load, sentPerSec, deliveredPerSec, p50Ms, p99Ms, p999Ms, maxMs, latencyCount, undelivered,
-        unsent, duplicates, errorCount, errorCount == 0 ? "" : " " + errors + " first: " + firstError);
+        unsent, duplicates, errorCount, errorCount == 0 ? "" : " " + errors + " first: " + firstError)
+        + (Double.isNaN(serverCpuMicrosPerMsg) ? "" : String.format(Locale.ROOT, ", server CPU %.0f us/msg",
+            serverCpuMicrosPerMsg))
+        + (Double.isNaN(generatorCpuMicrosPerMsg) ? "" : String.format(Locale.ROOT, ", generator CPU %.0f us/msg",
+            generatorCpuMicrosPerMsg));
   }
 
   private static Object round(double v) {

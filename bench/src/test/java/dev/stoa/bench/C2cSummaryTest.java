@@ -33,6 +33,20 @@ class C2cSummaryTest {
   }
 
   @Test
+  void reportsServerCpuPerMessageAndItsRatioWhereMeasured() {
+    String relay = run("relay", "max-rate", 40000, 30).replace("}", ",\"serverCpuUsPerMsg\":10.0,\"generatorCpuUsPerMsg\":12.0}");
+    String stoa = run("stoa", "max-rate", 8000, 80).replace("}", ",\"serverCpuUsPerMsg\":160.0,\"generatorCpuUsPerMsg\":50.0}");
+    String stoa2 = run("stoa", "max-rate", 8000, 80).replace("}", ",\"serverCpuUsPerMsg\":200.0,\"generatorCpuUsPerMsg\":60.0}");
+    String unmeasured = run("stoa", "max-rate", 8000, 80);
+
+    String s = C2cSummary.summarize(List.of(relay, stoa, stoa2, unmeasured));
+
+    assertThat(s).contains("server CPU per delivered message at saturation: 180.0 us (min 160.0, max 200.0, n=2)");
+    assertThat(s).contains("generator CPU per delivered message at saturation: 55.0 us (min 50.0, max 60.0, n=2)");
+    assertThat(s).contains("server CPU per delivered message at saturation: 0.056 (stoa 180.0 us, relay 10.0 us)");
+  }
+
+  @Test
   void saysWhatWasNotRun() {
     String s = C2cSummary.summarize(List.of(run("relay", "max-rate", 40000, 30)));
 
