@@ -58,6 +58,8 @@ public final class C2cSummary {
     List<Double> stoaMax = values(runs, "stoa", "max-rate", "deliveredPerSec");
     List<Double> relayP99 = values(runs, "relay", "open", "p99Ms");
     List<Double> stoaP99 = values(runs, "stoa", "open", "p99Ms");
+    List<Double> relayCpu = values(runs, "relay", "max-rate", "serverCpuUsPerMsg");
+    List<Double> stoaCpu = values(runs, "stoa", "max-rate", "serverCpuUsPerMsg");
     int offered = runs.stream().filter(r -> "open".equals(r.getString("mode")))
         .mapToInt(r -> r.getInteger("offeredRate", 0)).findFirst().orElse(0);
     for (String target : List.of("relay", "stoa")) {
@@ -77,7 +79,7 @@ public final class C2cSummary {
         out.append("  p50").append(under)
             .append(Spread.of(p50).format("ms", "%.2f")).append('\n');
       }
-      List<Double> serverCpu = values(runs, target, "max-rate", "serverCpuUsPerMsg");
+      List<Double> serverCpu = target.equals("relay") ? relayCpu : stoaCpu;
       List<Double> generatorCpu = values(runs, target, "max-rate", "generatorCpuUsPerMsg");
       if (!serverCpu.isEmpty()) {
         out.append("  server CPU per delivered message at saturation: ")
@@ -101,8 +103,6 @@ public final class C2cSummary {
           "ratio stoa/relay, delivered msg/s at saturation: %.3f (per round min %.3f, max %.3f); target >= %.2f: %s%n",
           ratio, rounds.min(), rounds.max(), MIN_THROUGHPUT_RATIO, ratio >= MIN_THROUGHPUT_RATIO ? "MET" : "NOT MET"));
     }
-    List<Double> relayCpu = values(runs, "relay", "max-rate", "serverCpuUsPerMsg");
-    List<Double> stoaCpu = values(runs, "stoa", "max-rate", "serverCpuUsPerMsg");
     if (!relayCpu.isEmpty() && !stoaCpu.isEmpty()) {
       out.append(String.format(Locale.ROOT,
           "ratio relay/stoa, server CPU per delivered message at saturation: %.3f (stoa %.1f us, relay %.1f us)%n",
