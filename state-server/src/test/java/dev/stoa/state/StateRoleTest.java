@@ -44,7 +44,8 @@ class StateRoleTest {
     InMemoryIndex index = new InMemoryIndex();
     await(directory.register(ServiceDirectory.Role.GATEWAY, gateway.id, gateway));
     StateRole role = new StateRole(vertx, "role-state-1", dataDir,
-        new StateOptions(200, 800, 1_000, 10), directory, SharedCluster.roomTable(Duration.ofSeconds(90)),
+        // the first retransmit comes long after the single delivery below is counted, even on a slow machine
+        new StateOptions(10_000, 10_000, 1_000, 10), directory, SharedCluster.roomTable(Duration.ofSeconds(90)),
         Duration.ofSeconds(90));
 
     await(role.start());
@@ -57,7 +58,7 @@ class StateRoleTest {
     await(state.attach(Connection.newBuilder().setConnId(5).setGatewayId("gw-1").build()));
     await(state.push(PushRequest.newBuilder().addConnIds(5)
         .setMessage(Message.newBuilder().setMsgId(9).setSessionId("c2c:a:b")).build()));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (gateway.calls.isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
@@ -66,7 +67,7 @@ class StateRoleTest {
     assertThat(await(rooms.join(RoomMembership.newBuilder().setConnId(5).setUserId("u5").setRoomId(room).build()))
         .getCode()).as("the index registered after the role is found per call").isEqualTo(Code.OK);
     long roomMsgId = index.append(room, "hello room").getMsgId();
-    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (gateway.deliveries(5, roomMsgId).isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }

@@ -13,6 +13,7 @@ import dev.stoa.proto.internal.Empty;
 import dev.stoa.proto.internal.Gateway;
 import dev.stoa.proto.internal.PushRequest;
 import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -48,6 +49,7 @@ class StateServerTest {
   Path dataDir;
 
   private Vertx vertx;
+  private Context serverContext;
   private String serverId;
   private final Map<String, Gateway> gateways = new ConcurrentHashMap<>();
   private final List<StateServer> started = new ArrayList<>();
@@ -77,7 +79,7 @@ class StateServerTest {
 
     await(server.push(push(100, 1)));
 
-    waitUntil(() -> gatewayA.calls.size() == 1);
+    waitUntil(() -> !gatewayA.calls.isEmpty());
     RecordingGateway.Call call = gatewayA.calls.getFirst();
     assertThat(call.connIds()).containsExactly(1L);
     assertThat(call.frame().getPush().getMessage()).isEqualTo(message(100));
@@ -95,7 +97,7 @@ class StateServerTest {
 
     await(server.push(push(100, 1)));
 
-    waitUntil(() -> gatewayA.deliveries(1, 100).size() >= 4, Duration.ofSeconds(5));
+    waitUntil(() -> gatewayA.deliveries(1, 100).size() >= 4, Duration.ofSeconds(15));
     List<RecordingGateway.Call> calls = gatewayA.deliveries(1, 100);
     long first = calls.get(1).atMillis() - calls.get(0).atMillis();
     long second = calls.get(2).atMillis() - calls.get(1).atMillis();
@@ -111,9 +113,10 @@ class StateServerTest {
     StateServer server = start();
     attach(server, 1, gatewayA);
     await(server.push(push(100, 1)));
-    waitUntil(() -> gatewayA.calls.size() == 1);
+    waitUntil(() -> !gatewayA.calls.isEmpty());
 
     await(server.ack(ack(1, 100)));
+    settle(); // a retransmit the lane dispatched before the ack may still be on its way to the gateway
     int deliveredBeforeAck = gatewayA.calls.size();
 
     Thread.sleep(INITIAL_MS * 5 / 2);
@@ -141,9 +144,10 @@ class StateServerTest {
     StateServer server = start();
     attach(server, 1, gatewayA);
     await(server.push(push(100, 1)));
-    waitUntil(() -> gatewayA.calls.size() == 1);
+    waitUntil(() -> !gatewayA.calls.isEmpty());
 
     await(server.detach(connection(1, gatewayA)));
+    settle(); // a retransmit the lane dispatched before the detach may still be on its way to the gateway
     int deliveredBeforeDetach = gatewayA.calls.size();
     await(server.push(push(101, 1)));
 
@@ -164,9 +168,10 @@ class StateServerTest {
     await(server.push(push(100, 1, 2)));
 
     waitUntil(() -> server.connectionCount() == 1);
+    settle(); // a retransmit to conn 1 dispatched before the detach may still be on its way to the gateway
     int deliveredToClosed = gatewayA.deliveries(1, 100).size();
     assertThat(server.pendingCount()).isEqualTo(1);
-    waitUntil(() -> gatewayA.deliveries(2, 100).size() >= 3, Duration.ofSeconds(3));
+    waitUntil(() -> gatewayA.deliveries(2, 100).size() >= 3, Duration.ofSeconds(10));
     assertThat(gatewayA.deliveries(1, 100)).hasSize(deliveredToClosed);
   }
 
@@ -190,7 +195,7 @@ class StateServerTest {
 
     await(server.push(push(100, 1, 2, 3, 42)));
 
-    waitUntil(() -> gatewayA.calls.size() == 1 && gatewayB.calls.size() == 1);
+    waitUntil(() -> !gatewayA.calls.isEmpty() && !gatewayB.calls.isEmpty());
     assertThat(gatewayA.calls.getFirst().connIds()).containsExactly(1L, 2L);
     assertThat(gatewayB.calls.getFirst().connIds()).containsExactly(3L);
     assertThat(server.pendingCount()).isEqualTo(3);
@@ -219,8 +224,9 @@ class StateServerTest {
     StateServer first = start();
     attach(first, 1, gatewayA);
     await(first.push(push(100, 1)));
-    waitUntil(() -> gatewayA.calls.size() == 1);
+    waitUntil(() -> !gatewayA.calls.isEmpty());
     await(first.stop());
+    settle(); // the first server's deliveries are made before the calls are cleared
     started.remove(first);
     gatewayA.calls.clear();
     assertThat(StateServer.mapFile(dataDir, serverId)).exists();
@@ -242,6 +248,7 @@ class StateServerTest {
     await(first.ack(ack(1, 100)));
     await(first.ack(ack(1, 101)));
     await(first.stop());
+    settle(); // the first server's deliveries are made before the calls are cleared
     started.remove(first);
     gatewayA.calls.clear();
 
@@ -260,17 +267,21 @@ class StateServerTest {
     attach(first, 2, gatewayA);
     await(first.push(push(100, 1, 2)));
     await(first.stop());
+    settle(); // the first server's deliveries are made before the calls are cleared
     started.remove(first);
     gatewayA.calls.clear();
-    gatewayA.closed.add(1L);
 
     StateServer second = start();
     assertThat(second.connectionCount()).isEqualTo(2);
+    // only now: a retransmit of a slow start must not drop conn 1 before the count above is read
+    gatewayA.closed.add(1L);
 
     waitUntil(() -> second.connectionCount() == 1 && second.pendingCount() == 1);
+    settle(); // a retransmit to conn 1 dispatched before the detach may still be on its way to the gateway
     int deliveredToClosed = gatewayA.deliveries(1, 100).size();
     assertThat(deliveredToClosed).isPositive();
-    waitUntil(() -> gatewayA.deliveries(2, 100).size() >= 2, Duration.ofSeconds(3));
+    int deliveredToOpen = gatewayA.deliveries(2, 100).size();
+    waitUntil(() -> gatewayA.deliveries(2, 100).size() > deliveredToOpen, Duration.ofSeconds(10));
     assertThat(gatewayA.deliveries(1, 100)).hasSize(deliveredToClosed);
   }
 
@@ -314,8 +325,21 @@ class StateServerTest {
     StateServer server = new StateServer(vertx, serverId, dataDir, OPTIONS,
         id -> Optional.ofNullable(gateways.get(id)));
     started.add(server);
-    await(server.start());
+    // started from a context of ours: the server calls the gateways there (see settle())
+    Context context = vertx.getOrCreateContext();
+    serverContext = context;
+    await(Future.<Void>future(promise -> context.runOnContext(v ->
+        server.start().onComplete(ar -> promise.handle(ar)))));
     return server;
+  }
+
+  /**
+   * Waits until the gateway calls the last started server has already dispatched are made: the
+   * lane hands each call to the server's context, so a task queued there now runs after them.
+   */
+  private void settle() throws Exception {
+    Context context = serverContext;
+    await(Future.<Void>future(promise -> context.runOnContext(v -> promise.complete())));
   }
 
   private static void attach(StateServer server, long connId, RecordingGateway gateway) throws Exception {
@@ -361,7 +385,7 @@ class StateServerTest {
   }
 
   private static void waitUntil(BooleanSupplier condition) throws InterruptedException {
-    waitUntil(condition, Duration.ofSeconds(2));
+    waitUntil(condition, Duration.ofSeconds(10));
   }
 
   private static void waitUntil(BooleanSupplier condition, Duration timeout) throws InterruptedException {
