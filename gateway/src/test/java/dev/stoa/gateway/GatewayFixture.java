@@ -85,7 +85,7 @@ abstract class GatewayFixture {
     return track(TestClients.TcpClient.open(vertx, server.tcpPort()));
   }
 
-  /** Polls {@code condition} every 20 ms for up to 5 s. */
+  /** Polls {@code condition} every 20 ms for up to {@link TestClients#WAIT}. */
   static void eventually(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + TestClients.WAIT.toNanos();
     while (System.nanoTime() < deadline) {

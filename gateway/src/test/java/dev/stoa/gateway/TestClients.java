@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Real Vert.x WebSocket and TCP clients for the tests, collecting what the server sends. */
 final class TestClients {
-  static final Duration WAIT = Duration.ofSeconds(5);
+  static final Duration WAIT = Duration.ofSeconds(15);
 
   private TestClients() {}
 
