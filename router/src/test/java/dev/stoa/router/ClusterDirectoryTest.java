@@ -27,6 +27,7 @@ import dev.stoa.proto.internal.Writer;
 import dev.stoa.router.ServiceDirectory.Role;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -68,6 +69,10 @@ class ClusterDirectoryTest {
         }
       }
     }
+    // the other member learns of a withdrawal by an event: wait for it, so that the next test does
+    // not start with the last one's instances still in a directory's view
+    eventually("every withdrawal seen by both directories", VISIBLE_WITHIN, () -> Arrays.stream(Role.values())
+        .allMatch(role -> dirA.announced(role).isEmpty() && dirB.announced(role).isEmpty()));
   }
 
   static ClusterDirectory directory(TestCluster.Member m) throws Exception {

@@ -180,13 +180,14 @@ class HazelcastRouteTableTest {
   @Test
   void hazelcastExpiresAUserNobodyTouchesAgain() throws Exception {
     TestCluster.Member m = cluster.member(1);
-    RouterOptions shortTtl = m.options().withRouteTtl(Duration.ofSeconds(1));
+    // short, yet long enough that the lookup right after the register cannot find the route expired
+    RouterOptions shortTtl = m.options().withRouteTtl(Duration.ofSeconds(3));
     HazelcastRouteTable table = new HazelcastRouteTable(m.node().hazelcast(), m.vertx(), shortTtl);
     String user = newUser();
     await(table.register(user, route(1, "gw-a")));
     assertThat(connIds(await(table.lookup(user)))).containsExactly(1L);
 
-    eventually("the entry expires in Hazelcast without any further call", Duration.ofSeconds(10),
+    eventually("the entry expires in Hazelcast without any further call", Duration.ofSeconds(20),
         () -> !rawMap().containsKey(user));
     assertThat(await(table.lookup(user))).isEmpty();
   }

@@ -48,7 +48,7 @@ final class TestCluster implements AutoCloseable {
     int port = freePort();
     List<String> join = seed == null ? List.of() : List.of(seed);
     RouterOptions options = RouterOptions.defaults().withClusterName(name).withClusterPort(port)
-        .withClusterMembers(join).withRouteTtl(routeTtl).withRpcTimeout(Duration.ofSeconds(5));
+        .withClusterMembers(join).withRouteTtl(routeTtl).withRpcTimeout(Duration.ofSeconds(10));
     Vertx vertx = Vertx.vertx();
     NodeOptions nodeOptions = nodeOptions("m" + members.size());
     ClusterNode node = new ClusterNode(vertx, options, nodeOptions);

@@ -38,8 +38,9 @@ class GrpcCallsTest {
     HostedServices.all(role -> role == Role.WRITER ? hostedWriter.get() : null).forEach(grpc::addService);
     server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
         .requestHandler(grpc).listen().await(10, TimeUnit.SECONDS);
+    // a deadline a loaded machine does not hit by accident (the first call loads and JITs the gRPC path)
     calls = new GrpcCalls(GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true)),
-        Duration.ofMillis(300));
+        Duration.ofSeconds(2));
   }
 
   @AfterAll
@@ -76,7 +77,7 @@ class GrpcCallsTest {
     long tookMillis = (System.nanoTime() - began) / 1_000_000;
     assertThat(e.code()).isEqualTo(Code.UNAVAILABLE);
     assertThat(e).hasMessageContaining("writer at 127.0.0.1:" + server.actualPort());
-    assertThat(tookMillis).isBetween(250L, 5_000L);
+    assertThat(tookMillis).isBetween(1_900L, 8_000L);
   }
 
   @Test
