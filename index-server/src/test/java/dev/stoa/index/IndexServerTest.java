@@ -194,8 +194,9 @@ class IndexServerTest {
     assertThat(empty.getCode()).isEqualTo(Code.OK);
     assertThat(empty.getRecordsCount()).isZero();
 
+    // a long poll that outlasts a slow append on a loaded machine; it returns as soon as the record is there
     Future<FetchResult> waiting = server.fetch(FetchRequest.newBuilder().setShard(shard).setFromOffset(0)
-        .setMaxWaitMs(5_000).build());
+        .setMaxWaitMs(20_000).build());
     Thread.sleep(100);
     assertThat(waiting.isComplete()).as("waits for a record").isFalse();
     SendAck ack = ok(append("alice", "a-1", "room:lobby", "hi"));

@@ -83,9 +83,9 @@ class SendPipelineTest {
     return new SendPipeline(vertx, kv, msgIds::incrementAndGet, push, options, new SteppingClock());
   }
 
-  /** Pushes are triggered after the ack on the pipeline's context; waits up to 5 s for {@code n}. */
+  /** Pushes are triggered after the ack on the pipeline's context; waits up to 10 s for {@code n}. */
   private void awaitPushes(int n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (pushes.calls.size() < n && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
@@ -453,7 +453,7 @@ class SendPipelineTest {
         (members, conn, message) -> Future.failedFuture(new IllegalStateException("state server down")));
     double failures = counter("stoa_writer_push_failures");
     sendOk(send("alice", "phone", 42, "a-1", "user:bob", "hi"));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (counter("stoa_writer_push_failures") == failures && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }

@@ -43,7 +43,7 @@ class WriterRoleTest {
 
       SendResult r = await(((Writer) registered).send(send("alice", "phone", 1, "a-1", "user:bob", "hi")));
       assertThat(r.getAck().getCode()).isEqualTo(Code.OK);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (state.pushes.isEmpty() && System.nanoTime() < deadline) {
         Thread.sleep(5);
       }

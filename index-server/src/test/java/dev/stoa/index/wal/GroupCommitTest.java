@@ -78,7 +78,7 @@ class GroupCommitTest {
       Thread.sleep(100);
       assertThat(fs.getLast()).isNotDone(); // 9 records: below the byte threshold, 60 s deadline
       fs.add(log.append(0, T0, new byte[64]));
-      assertThat(fs.getLast().get(5, TimeUnit.SECONDS)).isEqualTo(9);
+      assertThat(fs.getLast().get(10, TimeUnit.SECONDS)).isEqualTo(9);
       assertThat(fs.getFirst()).isCompletedWithValue(0L);
       assertThat(log.forceCount()).isEqualTo(1);
     }
@@ -140,11 +140,11 @@ class GroupCommitTest {
         throw new IOException("injected EIO forcing " + file);
       }
     })) {
-      assertThat(log.append(0, T0, new byte[] {1}).get(5, TimeUnit.SECONDS)).isZero();
+      assertThat(log.append(0, T0, new byte[] {1}).get(10, TimeUnit.SECONDS)).isZero();
       CompletableFuture<Long> waiter = log.awaitDurable(5);
       failing.set(true);
       CompletableFuture<Long> doomed = log.append(0, T0, new byte[] {2});
-      assertThat(doomed).failsWithin(5, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
+      assertThat(doomed).failsWithin(10, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
           .withCauseInstanceOf(WalOfflineException.class).withMessageContaining(dir.toString())
           .withMessageContaining("injected EIO");
       assertThat(log.state()).isEqualTo(ShardLog.State.OFFLINE);
