@@ -216,7 +216,7 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
           + other.instanceId() + "'; it can host one instance per role, so '" + instanceId + "' was not registered"));
     }
     cache.put(a.key(), a.value());
-    return HazelcastFutures.adapt(vertx, "service directory: announce " + a.key(), services.setAsync(a.key(), a.value()))
+    return HazelcastFutures.adapt(vertx, () -> "service directory: announce " + a.key(), services.setAsync(a.key(), a.value()))
         .onFailure(err -> hosted.remove(role, mine));
   }
 
@@ -358,7 +358,7 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
 
   private Future<Void> withdraw(Announcement a) {
     try {
-      return HazelcastFutures.adapt(vertx, "service directory: withdraw " + a.key(),
+      return HazelcastFutures.adapt(vertx, () -> "service directory: withdraw " + a.key(),
           services.submitToKey(a.key(), new RemoveIfValue(a.value()))).mapEmpty();
     } catch (RuntimeException e) {
       return Future.failedFuture(e);

@@ -75,7 +75,7 @@ public final class HazelcastRoomTable implements RoomTable {
     List<Future<Object>> updates = new ArrayList<>(byKey.size());
     for (Map.Entry<String, List<Long>> e : byKey.entrySet()) {
       long[] ids = e.getValue().stream().mapToLong(Long::longValue).toArray();
-      updates.add(HazelcastFutures.adapt(vertx, "room table: refresh of " + ids.length + " membership(s)",
+      updates.add(HazelcastFutures.adapt(vertx, () -> "room table: refresh of " + ids.length + " membership(s)",
           rooms.submitToKey(e.getKey(), RoomMembersUpdate.refresh(ids, now, ttlMillis))).map(n -> null));
     }
     return Future.all(updates).mapEmpty();
@@ -86,7 +86,7 @@ public final class HazelcastRoomTable implements RoomTable {
     if (isBlank(roomId) || isBlank(userId)) {
       return Future.failedFuture(StoaException.badRequest("roomId and userId: are required to check a membership"));
     }
-    return HazelcastFutures.adapt(vertx, "room table: membership of user '" + userId + "' in room '" + roomId + "'",
+    return HazelcastFutures.adapt(vertx, () -> "room table: membership of user '" + userId + "' in room '" + roomId + "'",
         rooms.getAsync(key(roomId, userId)))
         .map(value -> RoomMembersUpdate.anyLive(value, clock.millis(), ttlMillis));
   }
@@ -108,7 +108,7 @@ public final class HazelcastRoomTable implements RoomTable {
     if (isBlank(roomId) || isBlank(userId)) {
       return Future.failedFuture(StoaException.badRequest("roomId and userId: are required for a room " + what));
     }
-    return HazelcastFutures.adapt(vertx, "room table: " + what + " of user '" + userId + "' in room '" + roomId + "'",
+    return HazelcastFutures.adapt(vertx, () -> "room table: " + what + " of user '" + userId + "' in room '" + roomId + "'",
         rooms.submitToKey(key(roomId, userId), update)).mapEmpty();
   }
 

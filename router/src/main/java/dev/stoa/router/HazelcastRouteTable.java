@@ -98,7 +98,7 @@ public final class HazelcastRouteTable implements RouteTable {
     if (userId == null || userId.isEmpty()) {
       return Future.failedFuture(StoaException.badRequest("userId: is required to look up routes"));
     }
-    return HazelcastFutures.adapt(vertx, "route table: lookup of user '" + userId + "'", routes.getAsync(userId))
+    return HazelcastFutures.adapt(vertx, () -> "route table: lookup of user '" + userId + "'", routes.getAsync(userId))
         .map(bytes -> {
           if (bytes == null) {
             return List.of();
@@ -114,7 +114,7 @@ public final class HazelcastRouteTable implements RouteTable {
   }
 
   private Future<Void> update(String userId, RouteUpdate update, String what) {
-    return HazelcastFutures.adapt(vertx, "route table: " + what + " of user '" + userId + "'",
+    return HazelcastFutures.adapt(vertx, () -> "route table: " + what + " of user '" + userId + "'",
         routes.submitToKey(userId, update)).mapEmpty();
   }
 

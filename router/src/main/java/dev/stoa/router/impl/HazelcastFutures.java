@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The one adapter from Hazelcast's {@link CompletionStage} API (and its blocking calls) to Vert.x
@@ -24,19 +25,20 @@ public final class HazelcastFutures {
   private HazelcastFutures() {}
 
   /**
-   * Adapts an async Hazelcast call; {@code what} names it in failures. The completion is taken on
+   * Adapts an async Hazelcast call; {@code what} names it in failures and is only called on one
+   * (route and membership lookups run for every message, so the name is not built for each). The completion is taken on
    * the Hazelcast thread that completes the call ({@code whenCompleteAsync} with a direct executor)
    * and handed to the caller's context: Hazelcast's plain {@code whenComplete} runs callbacks on
    * its default async executor, which on a machine with fewer than three cores (common-pool
    * parallelism 1) starts a new thread per callback — that capped push fan-out at a few hundred
    * messages per second on the 2-core bench machine.
    */
-  public static <T> Future<T> adapt(Vertx vertx, String what, CompletionStage<T> stage) {
+  public static <T> Future<T> adapt(Vertx vertx, Supplier<String> what, CompletionStage<T> stage) {
     Context context = vertx.getOrCreateContext();
     Promise<T> promise = Promise.promise();
     stage.whenCompleteAsync((value, err) -> context.runOnContext(ignored -> {
       if (err != null) {
-        promise.fail(translate(what, err));
+        promise.fail(translate(what.get(), err));
       } else {
         promise.complete(value);
       }
