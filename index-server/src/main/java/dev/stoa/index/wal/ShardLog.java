@@ -4,14 +4,15 @@ import dev.stoa.index.wal.impl.AppendFuture;
 import dev.stoa.index.wal.impl.Checkpoint;
 import dev.stoa.index.wal.impl.DiskFaults;
 import dev.stoa.index.wal.impl.DurableWaiters;
+import dev.stoa.index.wal.impl.Flusher;
 import dev.stoa.index.wal.impl.LogRecovery;
 import dev.stoa.index.wal.impl.RecordFormat;
+import dev.stoa.index.wal.impl.RecordReader;
 import dev.stoa.index.wal.impl.Segment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -19,14 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.logging.Level;
@@ -79,16 +77,7 @@ public final class ShardLog implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(ShardLog.class.getName());
   private static final long CHECKPOINT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
-  /**
-   * After a force the flusher polls this long for the next append (yielding the CPU to any other
-   * runnable thread) before it parks, as long as appends have been coming back that fast: a writer
-   * that waits for each append to be durable appends again within microseconds of being woken, and
-   * waking a parked flusher costs more than the force itself on a small virtual machine.
-   */
-  private static final long FLUSHER_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(300);
   static final String LOCK_FILE = "lock";
-
-  private record DirtyRange(Segment segment, int from, int to) {}
 
   private final Path dir;
   private final WalOptions options;
@@ -101,11 +90,9 @@ public final class ShardLog implements AutoCloseable {
   private final ReentrantReadWriteLock segmentsLock = new ReentrantReadWriteLock();
   private final ReentrantLock flushLock = new ReentrantLock();
   private final ReentrantLock appendLock = new ReentrantLock();
-  private final Condition flushWanted = appendLock.newCondition();
   private final DurableWaiters waiters = new DurableWaiters(this::durableOffset);
   private final CompletableFuture<WalOfflineException> offline = new CompletableFuture<>();
-  private final AtomicLong forces = new AtomicLong();
-  private final Thread flusher;
+  private final Flusher flusher;
 
   private volatile Segment[] segments;
   private volatile long startOffset;
@@ -113,26 +100,11 @@ public final class ShardLog implements AutoCloseable {
   private volatile long durableOffset;
   private volatile State state = State.ONLINE;
   private volatile WalOfflineException offlineError;
-  /** Appends so far (written under the append lock); polled by the spinning flusher without it. */
-  private volatile long appendCount;
 
   // guarded by appendLock
   private Segment active;
   private long nextOffset;
   private final CRC32C crc = new CRC32C();
-  private ArrayDeque<AppendFuture> pending = new ArrayDeque<>();
-  private long pendingBytes;
-  private long firstPendingNanos;
-  private int dirtyFrom;
-  private List<DirtyRange> sealed = new ArrayList<>();
-  private boolean segmentCreated;
-  private boolean flusherIdle;
-  private boolean flusherTimed;
-  private boolean running = true;
-
-  // owned by whoever runs flushOnce (the flusher, or close after the flusher ended)
-  private ArrayDeque<AppendFuture> spareBatch = new ArrayDeque<>();
-  private List<DirtyRange> spareSealed = new ArrayList<>();
   // guarded by flushLock
   private long checkpointed;
   private long lastCheckpointNanos;
@@ -153,7 +125,6 @@ public final class ShardLog implements AutoCloseable {
     this.startOffset = recovery.startOffset();
     this.endOffset = nextOffset;
     this.durableOffset = nextOffset;
-    this.dirtyFrom = active.position();
     for (Segment s : segments) {
       s.force(0, s.position());
       s.index().force();
@@ -161,8 +132,9 @@ public final class ShardLog implements AutoCloseable {
     Checkpoint.write(dir, nextOffset);
     this.checkpointed = nextOffset;
     this.lastCheckpointNanos = System.nanoTime();
-    this.flusher = durability == Durability.NONE ? null
-        : Thread.ofPlatform().name("wal-flusher-" + dir.getFileName()).daemon(true).unstarted(this::flushLoop);
+    this.flusher = new Flusher(dir, new FlusherView(), faults, durability != Durability.NONE,
+        durability == Durability.GROUP, options.groupCommitMs(), options.groupCommitBytes(), appendLock, flushLock,
+        active.position());
   }
 
   /**
@@ -201,9 +173,7 @@ public final class ShardLog implements AutoCloseable {
         }
         throw e;
       }
-      if (log.flusher != null) {
-        log.flusher.start();
-      }
+      log.flusher.start();
       RecoveryReport rep = log.recovery;
       LOG.info(() -> "opened shard log " + dir + ": offsets [" + rep.startOffset() + ", " + rep.endOffset() + ") in "
           + rep.segments() + " segments, " + rep.recordsScanned() + " records scanned, " + rep.bytesDropped()
@@ -256,7 +226,7 @@ public final class ShardLog implements AutoCloseable {
 
   /** Forces done by the flusher since open (one covers many appends under group commit). */
   public long forceCount() {
-    return forces.get();
+    return flusher.forceCount();
   }
 
   /** {@link #append(int, long, MemorySegment)} of a heap array. */
@@ -312,16 +282,8 @@ public final class ShardLog implements AutoCloseable {
       if (f == null) {
         durableOffset = offset + 1;
       } else {
-        appendCount = appendCount + 1;
         f.offset(offset);
-        if (pending.isEmpty()) {
-          firstPendingNanos = System.nanoTime();
-        }
-        pending.addLast(f);
-        pendingBytes += framed;
-        if (flusherIdle || (flusherTimed && pendingBytes >= options.groupCommitBytes())) {
-          flushWanted.signal();
-        }
+        flusher.enqueue(f, framed);
       }
     } catch (IOException | UncheckedIOException | InternalError e) {
       failure = e;
@@ -347,9 +309,7 @@ public final class ShardLog implements AutoCloseable {
           + framed + " bytes");
     }
     Segment next = Segment.create(dir, nextOffset, (int) options.segmentBytes(), options.indexIntervalBytes());
-    sealed.add(new DirtyRange(old, dirtyFrom, old.position()));
-    dirtyFrom = 0;
-    segmentCreated = true;
+    flusher.rolled(old);
     Segment[] cur = segments;
     Segment[] grown = Arrays.copyOf(cur, cur.length + 1);
     grown[cur.length] = next;
@@ -407,71 +367,10 @@ public final class ShardLog implements AutoCloseable {
       if (fromOffset >= limit) {
         return fromOffset;
       }
-      int i = segmentIndexOf(segs, fromOffset);
-      Segment seg = segs[i];
-      int pos = seg.positionOf(fromOffset);
-      if (pos < 0) {
-        throw new WalCorruptionException("shard log " + dir + ": offset " + fromOffset + " not found in "
-            + seg.logPath() + " (headers damaged), durable offset " + limit);
-      }
-      MemorySegment m = seg.memory();
-      ByteBuffer view = seg.newView();
-      CRC32C check = new CRC32C();
-      long offset = fromOffset;
-      long bytes = 0;
-      while (offset < limit) {
-        if (pos + RecordFormat.HEADER_BYTES > m.byteSize() || RecordFormat.length(m, pos) == 0) {
-          i++;
-          if (i >= segs.length || segs[i].baseOffset() != offset) {
-            throw new WalCorruptionException("shard log " + dir + ": " + seg.logPath() + " ends at position " + pos
-                + " before durable offset " + offset + " and no segment starts there");
-          }
-          seg = segs[i];
-          m = seg.memory();
-          view = seg.newView();
-          pos = 0;
-          continue;
-        }
-        int len = RecordFormat.length(m, pos);
-        if (!RecordFormat.headerValid(m, pos, m.byteSize(), offset)) {
-          throw new WalCorruptionException("shard log " + dir + ": bad record header for offset " + offset
-              + " at position " + pos + " of " + seg.logPath() + " (length " + len + ", offset "
-              + RecordFormat.offset(m, pos) + ")");
-        }
-        int computed = Segment.crcOf(check, view, pos, len);
-        int stored = RecordFormat.crc(m, pos);
-        if (computed != stored) {
-          throw new WalCorruptionException("shard log " + dir + ": CRC32C mismatch for offset " + offset
-              + " at position " + pos + " of " + seg.logPath() + ": stored " + Integer.toHexString(stored)
-              + ", computed " + Integer.toHexString(computed));
-        }
-        if (bytes > 0 && bytes + len > maxBytes) {
-          break;
-        }
-        visitor.visit(offset, RecordFormat.epoch(m, pos), RecordFormat.timestamp(m, pos),
-            m.asSlice(pos + RecordFormat.HEADER_BYTES, len - RecordFormat.HEADER_BYTES).asReadOnly());
-        bytes += len;
-        offset++;
-        pos += RecordFormat.align(len);
-      }
-      return offset;
+      return RecordReader.read(dir, segs, fromOffset, limit, maxBytes, visitor);
     } finally {
       segmentsLock.readLock().unlock();
     }
-  }
-
-  private static int segmentIndexOf(Segment[] segs, long offset) {
-    int lo = 0;
-    int hi = segs.length - 1;
-    while (lo < hi) {
-      int mid = (lo + hi + 1) >>> 1;
-      if (segs[mid].baseOffset() <= offset) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return lo;
   }
 
   /**
@@ -522,7 +421,7 @@ public final class ShardLog implements AutoCloseable {
           segments = Arrays.copyOfRange(segs, n, segs.length);
           newStart = segments[0].baseOffset();
           startOffset = newStart;
-          sealed.removeIf(r -> doomed.contains(r.segment()));
+          flusher.forget(doomed);
         } finally {
           appendLock.unlock();
         }
@@ -556,7 +455,7 @@ public final class ShardLog implements AutoCloseable {
    */
   public void truncateTo(long offset) {
     List<Segment> doomed = new ArrayList<>();
-    List<AppendFuture> dropped = new ArrayList<>();
+    List<AppendFuture> dropped;
     segmentsLock.writeLock().lock();
     try {
       flushLock.lock();
@@ -579,7 +478,7 @@ public final class ShardLog implements AutoCloseable {
             return;
           }
           Segment[] segs = segments;
-          int i = segmentIndexOf(segs, offset);
+          int i = RecordReader.segmentIndexOf(segs, offset);
           seg = segs[i];
           pos = seg.positionOf(offset);
           if (pos < 0) {
@@ -597,19 +496,12 @@ public final class ShardLog implements AutoCloseable {
           seg.truncateAt(pos, offset, lastTs);
           segments = Arrays.copyOf(segs, i + 1);
           active = seg;
-          dirtyFrom = wasActive ? Math.min(dirtyFrom, pos) : pos;
-          sealed.removeIf(r -> doomed.contains(r.segment()));
           nextOffset = offset;
           endOffset = offset;
           if (durableOffset > offset) {
             durableOffset = offset;
           }
-          while (!pending.isEmpty() && pending.peekLast().offset() >= offset) {
-            dropped.add(pending.pollLast());
-          }
-          if (pending.isEmpty()) {
-            pendingBytes = 0;
-          }
+          dropped = flusher.truncated(seg, wasActive, pos, doomed, offset);
         } finally {
           appendLock.unlock();
         }
@@ -645,147 +537,49 @@ public final class ShardLog implements AutoCloseable {
     LOG.info(() -> "shard " + dir + ": truncated to offset " + offset + ", " + doomed.size() + " segments deleted");
   }
 
-  private void flushLoop() {
-    try {
-      long groupNanos = TimeUnit.MILLISECONDS.toNanos(options.groupCommitMs());
-      long seen = appendCount;
-      boolean appendsComeBackFast = true;
-      while (true) {
-        if (appendsComeBackFast) {
-          long spinUntil = System.nanoTime() + FLUSHER_SPIN_NANOS;
-          while (appendCount == seen && running && System.nanoTime() < spinUntil) {
-            Thread.yield();
-          }
-          appendsComeBackFast = appendCount != seen;
-        }
-        appendLock.lock();
-        try {
-          while (running && state == State.ONLINE && pending.isEmpty() && sealed.isEmpty()) {
-            flusherIdle = true;
-            long parkedAt = System.nanoTime();
-            flushWanted.await();
-            appendsComeBackFast = System.nanoTime() - parkedAt < FLUSHER_SPIN_NANOS;
-          }
-          flusherIdle = false;
-          if (!running || state != State.ONLINE) {
-            return;
-          }
-          if (durability == Durability.GROUP) {
-            flusherTimed = true;
-            long deadline = firstPendingNanos + groupNanos;
-            while (running && pendingBytes < options.groupCommitBytes()) {
-              long wait = deadline - System.nanoTime();
-              if (wait <= 0) {
-                break;
-              }
-              flushWanted.awaitNanos(wait);
-            }
-            flusherTimed = false;
-            if (!running) {
-              return;
-            }
-          }
-          seen = appendCount;
-        } finally {
-          appendLock.unlock();
-        }
-        flushOnce(false);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      goOffline(e);
-    } catch (Throwable t) {
-      goOffline(t);
+  /** The log's side of the {@link Flusher} contract. */
+  private final class FlusherView implements Flusher.Log {
+    @Override
+    public boolean online() {
+      return state == State.ONLINE;
     }
-  }
 
-  /**
-   * Forces everything appended so far in one round and completes the appends it covers. The
-   * closing call runs after the flusher ended and skips the state check.
-   */
-  private void flushOnce(boolean closing) {
-    ArrayDeque<AppendFuture> batch;
-    long end;
-    boolean rolled;
-    flushLock.lock();
-    try {
-      Segment seg;
-      int from;
-      int to;
-      List<DirtyRange> ranges;
-      boolean dirSync;
-      appendLock.lock();
-      try {
-        if (closing ? offlineError != null : state != State.ONLINE) {
-          return;
-        }
-        seg = active;
-        from = dirtyFrom;
-        to = seg.position();
-        dirtyFrom = to;
-        ranges = sealed;
-        sealed = spareSealed != null ? spareSealed : new ArrayList<>();
-        spareSealed = null;
-        batch = pending;
-        pending = spareBatch != null ? spareBatch : new ArrayDeque<>();
-        spareBatch = null;
-        pendingBytes = 0;
-        dirSync = segmentCreated;
-        segmentCreated = false;
-        end = nextOffset;
-      } finally {
-        appendLock.unlock();
-      }
-      Throwable failure = null;
-      try {
-        for (DirtyRange r : ranges) {
-          faults.beforeForce(r.segment().logPath());
-          r.segment().force(r.from(), r.to());
-          r.segment().index().force();
-        }
-        if (to > from) {
-          faults.beforeForce(seg.logPath());
-          seg.force(from, to);
-        }
-        if (closing) {
-          seg.index().force();
-        }
-        if (dirSync) {
-          Checkpoint.fsyncDirectory(dir);
-        }
-        forces.incrementAndGet();
-      } catch (IOException | RuntimeException | Error e) {
-        failure = e;
-      }
-      rolled = !ranges.isEmpty();
-      ranges.clear();
-      spareSealed = ranges;
-      if (failure != null) {
-        goOffline(failure);
-        WalException ex = notOnline();
-        for (AppendFuture f : batch) {
-          f.completeExceptionally(ex);
-        }
-        batch.clear();
-        spareBatch = batch;
-        return;
-      }
+    @Override
+    public boolean offline() {
+      return offlineError != null;
+    }
+
+    @Override
+    public Segment active() {
+      return active;
+    }
+
+    @Override
+    public long nextOffset() {
+      return nextOffset;
+    }
+
+    @Override
+    public void durable(long end) {
       durableOffset = end;
-    } finally {
-      flushLock.unlock();
     }
-    for (AppendFuture f : batch) {
-      f.completeDurable();
+
+    @Override
+    public Throwable failed(Throwable cause) {
+      goOffline(cause);
+      return notOnline();
     }
-    batch.clear();
-    spareBatch = batch;
-    waiters.advance(end);
-    long now = System.nanoTime();
-    if (!closing && state == State.CLOSED) {
-      return; // closed meanwhile (from a dependent stage); close wrote the checkpoint
-    }
-    if (closing || rolled || now - lastCheckpointNanos >= CHECKPOINT_INTERVAL_NANOS) {
-      writeCheckpoint(now);
+
+    @Override
+    public void flushed(long end, boolean closing, boolean rolled) {
+      waiters.advance(end);
+      long now = System.nanoTime();
+      if (!closing && state == State.CLOSED) {
+        return; // closed meanwhile (from a dependent stage); close wrote the checkpoint
+      }
+      if (closing || rolled || now - lastCheckpointNanos >= CHECKPOINT_INTERVAL_NANOS) {
+        writeCheckpoint(now);
+      }
     }
   }
 
@@ -819,10 +613,7 @@ public final class ShardLog implements AutoCloseable {
       if (state == State.ONLINE) {
         state = State.OFFLINE;
       }
-      failed = new ArrayList<>(pending);
-      pending.clear();
-      pendingBytes = 0;
-      flushWanted.signalAll();
+      failed = flusher.drainPending();
     } finally {
       appendLock.unlock();
     }
@@ -849,43 +640,23 @@ public final class ShardLog implements AutoCloseable {
       }
       wasOnline = state == State.ONLINE;
       state = State.CLOSED;
-      running = false;
-      flushWanted.signalAll();
+      flusher.stop();
     } finally {
       appendLock.unlock();
     }
-    joinFlusher();
+    flusher.join();
     if (wasOnline) {
-      flushOnce(true);
+      flusher.flushOnce(true);
     }
     release(notOnline());
     LOG.fine(() -> "closed shard log " + dir + " at offset " + endOffset);
-  }
-
-  private void joinFlusher() {
-    if (flusher == null || !flusher.isAlive() || Thread.currentThread() == flusher) {
-      return; // closed from a dependent stage of an append: the flusher sees running == false and ends
-    }
-    boolean interrupted = false;
-    while (true) {
-      try {
-        flusher.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   private void release(WalException cause) {
     List<AppendFuture> left;
     appendLock.lock();
     try {
-      left = new ArrayList<>(pending);
-      pending.clear();
+      left = flusher.drainPending();
     } finally {
       appendLock.unlock();
     }
@@ -944,12 +715,11 @@ public final class ShardLog implements AutoCloseable {
         return;
       }
       state = State.CLOSED;
-      running = false;
-      flushWanted.signalAll();
+      flusher.stop();
     } finally {
       appendLock.unlock();
     }
-    joinFlusher();
+    flusher.join();
     release(new WalException("shard log " + dir + " crashed (test)"));
   }
 }
