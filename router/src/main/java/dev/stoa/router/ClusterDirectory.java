@@ -237,6 +237,11 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
   }
 
   @Override
+  public boolean writerInProcess() {
+    return hosted.get(Role.WRITER) != null;
+  }
+
+  @Override
   public Reader reader() {
     Hosted h = hosted.get(Role.READER);
     return h != null ? (Reader) h.service() : anyReader;

@@ -40,6 +40,15 @@ public interface ServiceDirectory {
   Reader reader();
 
   /**
+   * Whether {@link #writer()} is this process's own writer (a direct binding): its calls reach it
+   * in the order they are made, with no network and no choice among writers between them. The
+   * default is false, which is always safe.
+   */
+  default boolean writerInProcess() {
+    return false;
+  }
+
+  /**
    * An index server: the local one if any, else a live remote one. Until the meta server assigns
    * shards, one index server leads every shard, so any announced one is the leader. Fails
    * UNAVAILABLE (per call) if none is announced. The default knows none.

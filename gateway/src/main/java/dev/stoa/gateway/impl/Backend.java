@@ -64,6 +64,17 @@ public final class Backend {
     });
   }
 
+  /**
+   * Whether a send to {@code sessionId} may go to the writer before the connection's previous
+   * sends are answered and still keep the device's order in the session (PROTOCOL.md): true only
+   * when the writer is in this process, whose lanes sequence a causal session's sends in call
+   * order ({@code SendPipeline}), and the session is not a room (a room send first checks
+   * membership asynchronously, so two of them could overtake each other).
+   */
+  public boolean sendKeepsCallOrder(String sessionId) {
+    return directory.writerInProcess() && !sessionId.startsWith(SessionId.ROOM_PREFIX);
+  }
+
   public Future<Messages> pull(String userId, String sessionId, long afterSeq, int limit) {
     PullRequest request = PullRequest.newBuilder().setUserId(userId).setSessionId(sessionId)
         .setAfterSeq(afterSeq).setLimit(limit).build();

@@ -33,8 +33,12 @@ import java.util.logging.Logger;
  * replayed once OPEN; pushes that arrive before the {@code connAck} is written are queued behind
  * it. In OPEN, bad input is answered with an {@code error} frame and the connection stays open;
  * every frame but {@code ack} takes a token from the connection's bucket; {@code send}s go to the
- * writer one at a time in arrival order, so one device's messages keep their order. Replies go out in the encoding
- * the client used for {@code connect}. On close the connection is detached from its state server
+ * writer in arrival order, so one device's messages keep their order: when the writer is in this
+ * process and the session is not a room, a send goes to it at once (its lanes keep call order
+ * within a session, see {@link Backend#sendKeepsCallOrder}); otherwise, and while an earlier send
+ * is still waiting its turn, sends go one at a time, each after the previous one is answered. At
+ * most {@code gateway.rate.burst} sends of a connection wait for the writer at once. Replies go
+ * out in the encoding the client used for {@code connect}. On close the connection is detached from its state server
  * and its route removed (once the connect that created them has finished).
  *
  * <p>Thread-safety: every method but {@link #deliver}, {@link #shutdown} and {@link #info} runs on
@@ -214,6 +218,15 @@ public final class Session implements ClientConnection.Inbound {
     }
     sendsWaiting++;
     SessionInfo who = info;
+    if (sendTail.isComplete() && gw.backend().sendKeepsCallOrder(frame.getSend().getSessionId())) {
+      // every earlier send of this connection has been handed to the writer already, and this
+      // writer sequences a session's sends in call order: no need to wait for their answers
+      gw.dispatcher().handle(who, frame).onComplete(ar -> onContext(() -> {
+        sendsWaiting--;
+        reply(ar);
+      }));
+      return;
+    }
     sendTail = sendTail.transform(ignored -> {
       Promise<Void> done = Promise.promise();
       Future<Frame> answer = state == State.CLOSED ? Future.succeededFuture() : gw.dispatcher().handle(who, frame);
