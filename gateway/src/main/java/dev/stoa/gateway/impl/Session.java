@@ -38,8 +38,8 @@ import java.util.logging.Logger;
  * within a session, see {@link Backend#sendKeepsCallOrder}); otherwise, and while an earlier send
  * is still waiting its turn, sends go one at a time, each after the previous one is answered. At
  * most {@code gateway.rate.burst} sends of a connection wait for the writer at once. Replies go
- * out in the encoding the client used for {@code connect}. On close the connection is detached from its state server
- * and its route removed (once the connect that created them has finished).
+ * out in the encoding the client used for {@code connect}. On close the connection is detached
+ * from its state server and its route removed (once the connect that created them has finished).
  *
  * <p>Thread-safety: every method but {@link #deliver}, {@link #shutdown} and {@link #info} runs on
  * the connection's event loop; those three may be called from any thread.
@@ -221,22 +221,22 @@ public final class Session implements ClientConnection.Inbound {
     if (sendTail.isComplete() && gw.backend().sendKeepsCallOrder(frame.getSend().getSessionId())) {
       // every earlier send of this connection has been handed to the writer already, and this
       // writer sequences a session's sends in call order: no need to wait for their answers
-      gw.dispatcher().handle(who, frame).onComplete(ar -> onContext(() -> {
-        sendsWaiting--;
-        reply(ar);
-      }));
-      return;
+      dispatchSend(who, frame);
+    } else {
+      sendTail = sendTail.transform(ignored -> dispatchSend(who, frame));
     }
-    sendTail = sendTail.transform(ignored -> {
-      Promise<Void> done = Promise.promise();
-      Future<Frame> answer = state == State.CLOSED ? Future.succeededFuture() : gw.dispatcher().handle(who, frame);
-      answer.onComplete(ar -> onContext(() -> {
-        sendsWaiting--;
-        reply(ar);
-        done.complete();
-      }));
-      return done.future();
-    });
+  }
+
+  /** Hands one send to the writer; completes once its answer has been written back. */
+  private Future<Void> dispatchSend(SessionInfo who, Frame frame) {
+    Promise<Void> done = Promise.promise();
+    Future<Frame> answer = state == State.CLOSED ? Future.succeededFuture() : gw.dispatcher().handle(who, frame);
+    answer.onComplete(ar -> onContext(() -> {
+      sendsWaiting--;
+      reply(ar);
+      done.complete();
+    }));
+    return done.future();
   }
 
   private void reply(AsyncResult<Frame> result) {
