@@ -18,9 +18,11 @@ import java.util.Map;
  * @param grpcPort port of this process's internal gRPC endpoint; 0 picks a free one (the bound
  *     port is what gets announced)
  * @param rpcTimeout deadline of one internal gRPC call made through the directory
+ * @param routeCache how long a route lookup may be answered from this process's copy of the
+ *     user's routes ({@link HazelcastRouteTable}); zero turns the copy off
  */
 public record RouterOptions(String clusterName, int clusterPort, List<String> clusterMembers,
-    Duration routeTtl, int grpcPort, Duration rpcTimeout) {
+    Duration routeTtl, int grpcPort, Duration rpcTimeout, Duration routeCache) {
 
   public static final ConfigKey<String> CLUSTER_NAME =
       ConfigKey.string("cluster.name", "stoa", "Hazelcast cluster name");
@@ -39,8 +41,12 @@ public record RouterOptions(String clusterName, int clusterPort, List<String> cl
       ConfigKey.integer("rpc.timeout.ms", 10_000, 1, 600_000,
           "deadline of one internal gRPC call, milliseconds");
 
-  public static final List<ConfigKey<?>> KEYS =
-      List.of(CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS, ROUTE_TTL_SECONDS, GRPC_PORT, RPC_TIMEOUT_MS);
+  public static final ConfigKey<Integer> ROUTE_CACHE_MS =
+      ConfigKey.integer("route.cache.ms", 1_000, 0, 60_000,
+          "milliseconds a route lookup may be answered from this process's copy; 0 = always ask the cluster");
+
+  public static final List<ConfigKey<?>> KEYS = List.of(CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS,
+      ROUTE_TTL_SECONDS, GRPC_PORT, RPC_TIMEOUT_MS, ROUTE_CACHE_MS);
 
   public RouterOptions {
     if (clusterName == null || clusterName.isBlank()) {
@@ -59,12 +65,15 @@ public record RouterOptions(String clusterName, int clusterPort, List<String> cl
     if (rpcTimeout == null || rpcTimeout.isNegative() || rpcTimeout.isZero()) {
       throw new IllegalArgumentException("rpc.timeout: must be positive, got " + rpcTimeout);
     }
+    if (routeCache == null || routeCache.isNegative()) {
+      throw new IllegalArgumentException("route.cache: must be zero or positive, got " + routeCache);
+    }
   }
 
   public static RouterOptions from(Config config) {
     return new RouterOptions(config.get(CLUSTER_NAME), config.get(CLUSTER_PORT), config.get(CLUSTER_MEMBERS),
         Duration.ofSeconds(config.get(ROUTE_TTL_SECONDS)), config.get(GRPC_PORT),
-        Duration.ofMillis(config.get(RPC_TIMEOUT_MS)));
+        Duration.ofMillis(config.get(RPC_TIMEOUT_MS)), Duration.ofMillis(config.get(ROUTE_CACHE_MS)));
   }
 
   /** Every key at its default. */
@@ -73,26 +82,30 @@ public record RouterOptions(String clusterName, int clusterPort, List<String> cl
   }
 
   public RouterOptions withClusterName(String name) {
-    return new RouterOptions(name, clusterPort, clusterMembers, routeTtl, grpcPort, rpcTimeout);
+    return new RouterOptions(name, clusterPort, clusterMembers, routeTtl, grpcPort, rpcTimeout, routeCache);
   }
 
   public RouterOptions withClusterPort(int port) {
-    return new RouterOptions(clusterName, port, clusterMembers, routeTtl, grpcPort, rpcTimeout);
+    return new RouterOptions(clusterName, port, clusterMembers, routeTtl, grpcPort, rpcTimeout, routeCache);
   }
 
   public RouterOptions withClusterMembers(List<String> members) {
-    return new RouterOptions(clusterName, clusterPort, members, routeTtl, grpcPort, rpcTimeout);
+    return new RouterOptions(clusterName, clusterPort, members, routeTtl, grpcPort, rpcTimeout, routeCache);
   }
 
   public RouterOptions withRouteTtl(Duration ttl) {
-    return new RouterOptions(clusterName, clusterPort, clusterMembers, ttl, grpcPort, rpcTimeout);
+    return new RouterOptions(clusterName, clusterPort, clusterMembers, ttl, grpcPort, rpcTimeout, routeCache);
   }
 
   public RouterOptions withGrpcPort(int port) {
-    return new RouterOptions(clusterName, clusterPort, clusterMembers, routeTtl, port, rpcTimeout);
+    return new RouterOptions(clusterName, clusterPort, clusterMembers, routeTtl, port, rpcTimeout, routeCache);
   }
 
   public RouterOptions withRpcTimeout(Duration timeout) {
-    return new RouterOptions(clusterName, clusterPort, clusterMembers, routeTtl, grpcPort, timeout);
+    return new RouterOptions(clusterName, clusterPort, clusterMembers, routeTtl, grpcPort, timeout, routeCache);
+  }
+
+  public RouterOptions withRouteCache(Duration window) {
+    return new RouterOptions(clusterName, clusterPort, clusterMembers, routeTtl, grpcPort, rpcTimeout, window);
   }
 }

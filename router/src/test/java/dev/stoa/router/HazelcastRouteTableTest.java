@@ -87,6 +87,61 @@ class HazelcastRouteTableTest {
   }
 
   @Test
+  void aConnectOnOneMemberIsSeenAtOnceByAnotherMemberThatHeldTheUserAsOffline() throws Exception {
+    String user = newUser();
+    double hitsBefore = lookups("cache");
+    assertThat(await(tableB.lookup(user))).isEmpty();
+    assertThat(await(tableB.lookup(user))).isEmpty();
+    assertThat(lookups("cache") - hitsBefore).as("the second lookup is answered from B's copy").isGreaterThanOrEqualTo(1);
+
+    await(tableA.register(user, route(11, "gw-a")));
+    assertThat(connIds(await(tableB.lookup(user)))).as("register completes only after B dropped its copy")
+        .containsExactly(11L);
+    await(tableA.register(user, route(12, "gw-a")));
+    assertThat(connIds(await(tableB.lookup(user)))).containsExactly(11L, 12L);
+    await(tableA.unregister(user, 11));
+    assertThat(connIds(await(tableB.lookup(user)))).containsExactly(12L);
+  }
+
+  @Test
+  void aCopyIsAnsweredForAtMostTheCacheWindow() throws Exception {
+    String user = newUser();
+    await(tableA.register(user, route(21, "gw-a")));
+    assertThat(connIds(await(tableB.lookup(user)))).containsExactly(21L);
+    // a change that bypasses the table (no invalidation) stays unseen while B's copy is fresh ...
+    Route other = route(22, "gw-a").toBuilder().setRefreshedAt(clock.millis()).build();
+    rawMap().put(user, UserRoutes.newBuilder().addRoutes(other).build().toByteArray());
+    assertThat(connIds(await(tableB.lookup(user)))).containsExactly(21L);
+    // ... and is read once the window (1 s by default) has passed
+    eventually("the copy expires", Duration.ofSeconds(10), () -> {
+      try {
+        return connIds(await(tableB.lookup(user))).equals(List.of(22L));
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    });
+  }
+
+  @Test
+  void withTheCacheOffEveryLookupAsksTheCluster() throws Exception {
+    TestCluster.Member m = cluster.member(1);
+    HazelcastRouteTable uncached = new HazelcastRouteTable(m.node().hazelcast(), m.vertx(),
+        m.options().withRouteCache(Duration.ZERO), clock);
+    String user = newUser();
+    await(tableA.register(user, route(31, "gw-a")));
+    assertThat(connIds(await(uncached.lookup(user)))).containsExactly(31L);
+    rawMap().put(user, UserRoutes.newBuilder().addRoutes(route(32, "gw-a").toBuilder()
+        .setRefreshedAt(clock.millis())).build().toByteArray());
+    assertThat(connIds(await(uncached.lookup(user)))).containsExactly(32L);
+  }
+
+  private static double lookups(String source) {
+    var counter = dev.stoa.common.metrics.Metrics.registry().find("stoa_router_route_lookups")
+        .tag("source", source).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  @Test
   void registeringAConnectionAgainReplacesItsRoute() throws Exception {
     String user = newUser();
     await(tableA.register(user, route(7, "gw-a")));
