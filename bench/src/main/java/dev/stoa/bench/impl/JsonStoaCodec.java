@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
  */
 public final class JsonStoaCodec implements StoaCodec {
   private static final String PUSH_PREFIX = "{\"push\":{\"message\":{";
+  private static final String SEND_ACK_PREFIX = "{\"sendAck\":{";
 
   /**
    * The fast path for the frame a load receives most, a {@code push}: the fields are cut out of the
@@ -33,6 +34,26 @@ public final class JsonStoaCodec implements StoaCodec {
     try {
       events.push(sessionId, Long.parseUnsignedLong(msgId), Long.parseUnsignedLong(seq),
           Long.parseUnsignedLong(preSeq), fromUserId, body);
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The fast path for the other frame every message brings, a {@code sendAck}, cut out by name as
+   * {@link #decodePush} does; returns false, leaving the frame to the full parser, when clientMsgId,
+   * code or seq is missing, holds an escape, or seq does not parse.
+   */
+  static boolean decodeSendAck(String text, Events events) {
+    String clientMsgId = stringField(text, "\"clientMsgId\":\"");
+    String code = stringField(text, "\"code\":\"");
+    String seq = stringField(text, "\"seq\":\"");
+    if (clientMsgId == null || code == null || seq == null) {
+      return false;
+    }
+    try {
+      events.sendAck(clientMsgId, code, Long.parseUnsignedLong(seq));
       return true;
     } catch (NumberFormatException e) {
       return false;
@@ -94,6 +115,9 @@ public final class JsonStoaCodec implements StoaCodec {
 
   static void decode(String text, Events events) {
     if (text.startsWith(PUSH_PREFIX) && decodePush(text, events)) {
+      return;
+    }
+    if (text.startsWith(SEND_ACK_PREFIX) && decodeSendAck(text, events)) {
       return;
     }
     JsonObject frame;

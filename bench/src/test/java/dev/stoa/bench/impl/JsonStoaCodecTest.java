@@ -3,11 +3,13 @@ package dev.stoa.bench.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stoa.proto.ProtoJson;
+import dev.stoa.proto.client.Code;
 import dev.stoa.proto.client.Frame;
 import dev.stoa.proto.client.Joined;
 import dev.stoa.proto.client.Kick;
 import dev.stoa.proto.client.Message;
 import dev.stoa.proto.client.Push;
+import dev.stoa.proto.client.SendAck;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -79,6 +81,27 @@ class JsonStoaCodecTest {
     JsonStoaCodec.decode(text, events);
 
     assertThat(seen).containsExactly("push room:lobby 18446744073709551614 7 6 alice say \"hi\" \\ \"seq\":\"99\"");
+  }
+
+  static String sendAck(String clientMsgId) {
+    return ProtoJson.print(Frame.newBuilder().setSendAck(SendAck.newBuilder().setClientMsgId(clientMsgId)
+        .setSessionId("c2c:alice:bob").setMsgId(-3L).setSeq(41).setPreSeq(40).setPreMsgId(9)
+        .setSentAt(1_763_800_000_123L).setCode(Code.OK)).build());
+  }
+
+  @Test
+  void aSendAckAsTheGatewayPrintsItIsDecodedByTheFastPath() {
+    String text = sendAck("17");
+    assertThat(JsonStoaCodec.decodeSendAck(text, events)).isTrue();
+    assertThat(seen).containsExactly("sendAck 17 OK 41");
+  }
+
+  @Test
+  void aSendAckWithAnEscapedClientMsgIdFallsBackToTheFullParser() {
+    String text = sendAck("a\"b");
+    assertThat(JsonStoaCodec.decodeSendAck(text, events)).isFalse();
+    JsonStoaCodec.decode(text, events);
+    assertThat(seen).containsExactly("sendAck a\"b OK 41");
   }
 
   @Test
