@@ -11,7 +11,7 @@ import java.util.function.IntConsumer;
  * one per event loop on a shared port. The WebSocket layer's own frame and message limits are set
  * to four times {@code gateway.frame.max.bytes}, so a client message between the limit and that
  * is answered TOO_LARGE by the session and only a grossly larger one is cut off by the WebSocket
- * layer (close code 1009). Runs on its own event loop.
+ * layer (close code 1009). Each connection gets {@link FlushBatching}. Runs on its own event loop.
  */
 public final class HttpVerticle extends VerticleBase {
   private final GatewayContext gw;
@@ -41,7 +41,9 @@ public final class HttpVerticle extends VerticleBase {
         .setPort(port)
         .setMaxWebSocketFrameSize(wsLimit)
         .setMaxWebSocketMessageSize(wsLimit);
-    server = vertx.createHttpServer(options).requestHandler(api.router(vertx, sessions::accept));
+    server = vertx.createHttpServer(options)
+        .connectionHandler(FlushBatching::install)
+        .requestHandler(api.router(vertx, sessions::accept));
     return server.listen().onSuccess(s -> boundPort.accept(s.actualPort()));
   }
 

@@ -8,7 +8,7 @@ import java.util.function.IntConsumer;
 
 /**
  * One instance of the TCP long-connection server; the gateway deploys one per event loop on a
- * shared port. Runs on its own event loop.
+ * shared port. Each socket gets {@link FlushBatching}. Runs on its own event loop.
  */
 public final class TcpVerticle extends VerticleBase {
   private final GatewayContext gw;
@@ -27,7 +27,10 @@ public final class TcpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     NetServerOptions options = new NetServerOptions().setHost(gw.options().host()).setPort(port).setTcpNoDelay(true);
-    server = vertx.createNetServer(options).connectHandler(sessions::accept);
+    server = vertx.createNetServer(options).connectHandler(socket -> {
+      FlushBatching.install(socket);
+      sessions.accept(socket);
+    });
     return server.listen().onSuccess(s -> boundPort.accept(s.actualPort()));
   }
 
