@@ -34,6 +34,7 @@ import io.vertx.core.VertxException;
 import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -546,6 +547,39 @@ class LongConnectionTest extends GatewayFixture {
         .setFrame(push).build()));
     assertThat(after.getClosedConnIdsList()).containsExactly(binaryId);
     assertThat(json.nextFrame()).isEqualTo(push);
+  }
+
+  @Test
+  void aBurstOfPushesFromAnotherThreadReachesAClientThatReadsWithoutAKick() throws Exception {
+    start();
+    FrameClient ws = openWs(false);
+    FrameClient tcp = openTcp();
+    long wsId = ws.connect(token("bob", "web")).getConnAck().getConnId();
+    long tcpId = tcp.connect(token("bob", "phone")).getConnAck().getConnId();
+    double kicksBefore = Metrics.registry().get("stoa.gateway.slow.consumers").counter().count();
+    int burst = 500; // small frames, far below gateway.write.queue.max.bytes, but many at once
+    List<Frame> pushes = new ArrayList<>();
+    for (int i = 1; i <= burst; i++) {
+      pushes.add(Frame.newBuilder().setPush(Push.newBuilder().setMessage(TestPeers.message("c2c:alice:bob", i)))
+          .build());
+    }
+
+    // the way a state server's lane delivers: back to back, from a thread that is not the event loop
+    List<Long> reportedClosed = new CopyOnWriteArrayList<>();
+    Thread lane = Thread.ofPlatform().start(() -> {
+      for (Frame push : pushes) {
+        server.deliver(DeliverRequest.newBuilder().addConnIds(wsId).addConnIds(tcpId).setFrame(push).build())
+            .onSuccess(r -> reportedClosed.addAll(r.getClosedConnIdsList()));
+      }
+    });
+    lane.join(TestClients.WAIT.toMillis());
+
+    assertThat(reportedClosed).as("no connection of a reading client is reported closed").isEmpty();
+    for (Frame push : pushes) {
+      assertThat(ws.nextFrame()).isEqualTo(push);
+      assertThat(tcp.nextFrame()).isEqualTo(push);
+    }
+    assertThat(Metrics.registry().get("stoa.gateway.slow.consumers").counter().count()).isEqualTo(kicksBefore);
   }
 
   @Test

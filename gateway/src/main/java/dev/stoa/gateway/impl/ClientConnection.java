@@ -32,6 +32,7 @@ public interface ClientConnection {
 
   void write(EncodedFrame frame, Encoding encoding);
 
+  /** More than {@code gateway.write.queue.max.bytes} written and not yet taken by the kernel; any thread. */
   boolean writeQueueFull();
 
   void pause();

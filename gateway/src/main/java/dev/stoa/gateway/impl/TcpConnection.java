@@ -1,6 +1,7 @@
 package dev.stoa.gateway.impl;
 
 import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Handler;
 import io.vertx.core.net.NetSocket;
 
@@ -12,11 +13,13 @@ public final class TcpConnection implements ClientConnection {
   private final NetSocket socket;
   private final Context context;
   private final int frameMaxBytes;
+  private final UnwrittenBytes unwritten;
 
   public TcpConnection(NetSocket socket, Context context, int frameMaxBytes, int writeQueueMaxBytes) {
     this.socket = socket;
     this.context = context;
     this.frameMaxBytes = frameMaxBytes;
+    this.unwritten = new UnwrittenBytes(writeQueueMaxBytes);
     socket.setWriteQueueMaxSize(writeQueueMaxBytes);
   }
 
@@ -50,12 +53,13 @@ public final class TcpConnection implements ClientConnection {
 
   @Override
   public void write(EncodedFrame frame, Encoding encoding) {
-    socket.write(frame.tcp());
+    Buffer bytes = frame.tcp();
+    unwritten.track(socket.write(bytes), bytes.length());
   }
 
   @Override
   public boolean writeQueueFull() {
-    return socket.writeQueueFull();
+    return unwritten.overLimit();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.stoa.gateway.impl;
 
 import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Handler;
 import io.vertx.core.http.ServerWebSocket;
 
@@ -16,11 +17,13 @@ public final class WebSocketConnection implements ClientConnection {
   private final ServerWebSocket ws;
   private final Context context;
   private final int frameMaxBytes;
+  private final UnwrittenBytes unwritten;
 
   public WebSocketConnection(ServerWebSocket ws, Context context, int frameMaxBytes, int writeQueueMaxBytes) {
     this.ws = ws;
     this.context = context;
     this.frameMaxBytes = frameMaxBytes;
+    this.unwritten = new UnwrittenBytes(writeQueueMaxBytes);
     ws.setWriteQueueMaxSize(writeQueueMaxBytes);
   }
 
@@ -56,15 +59,18 @@ public final class WebSocketConnection implements ClientConnection {
   @Override
   public void write(EncodedFrame frame, Encoding encoding) {
     if (encoding == Encoding.JSON) {
-      ws.writeTextMessage(frame.json());
+      String json = frame.json();
+      // chars, not UTF-8 bytes: equal for the ASCII a frame mostly is, and counting costs a pass
+      unwritten.track(ws.writeTextMessage(json), json.length());
     } else {
-      ws.writeBinaryMessage(frame.binary());
+      Buffer bytes = frame.binary();
+      unwritten.track(ws.writeBinaryMessage(bytes), bytes.length());
     }
   }
 
   @Override
   public boolean writeQueueFull() {
-    return ws.writeQueueFull();
+    return unwritten.overLimit();
   }
 
   @Override
