@@ -30,8 +30,4 @@ final class UnwrittenBytes {
   boolean overLimit() {
     return unwritten.get() > limit;
   }
-
-  long current() {
-    return unwritten.get();
-  }
 }
