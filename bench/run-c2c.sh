@@ -138,8 +138,11 @@ else
   admin_secret="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
   stoa_http="http://127.0.0.1:$stoa_http_port"
   stoa_ws="ws://127.0.0.1:$stoa_http_port/v1/ws"
+  # the per-connection rate limit (default 50 frames/s) would cap every closed-loop client long
+  # before the server; the relay has none either
   "$root/bin/stoa" standalone --data.dir="$work/stoa-data" --host=127.0.0.1 --http.port="$stoa_http_port" \
     --tcp.port="$stoa_tcp_port" --admin.secret="$admin_secret" --cluster.name="stoa-bench-$$" \
+    --gateway.rate.per.second=1000000 --gateway.rate.burst=1000000 \
     ${STOA_EXTRA_ARGS:-} >"$work/stoa.log" 2>&1 &
   stoa_pid=$!
   stoa_up() {
