@@ -164,20 +164,24 @@ public final class HazelcastRouteTable implements RouteTable {
         });
   }
 
-  /** {@code all} without the routes past the TTL, whose removal from the map it then starts. */
+  /**
+   * {@code all} without the routes past the TTL, whose removal from the map it then starts. Runs
+   * twice per message: {@code all} itself is returned, not a copy, when every route is live.
+   */
   private List<Route> live(String userId, List<Route> all) {
-    if (all.isEmpty()) {
+    long now = clock.millis();
+    boolean anyStale = false;
+    for (Route r : all) {
+      anyStale |= !RouteUpdate.isLive(r, now, ttlMillis);
+    }
+    if (!anyStale) {
       return all;
     }
-    long now = clock.millis();
-    List<Route> live = all.stream().filter(r -> RouteUpdate.isLive(r, now, ttlMillis)).toList();
-    if (live.size() < all.size()) {
-      if (cache != null) {
-        cache.invalidate(userId);
-      }
-      purge(userId, now);
+    if (cache != null) {
+      cache.invalidate(userId);
     }
-    return live;
+    purge(userId, now);
+    return all.stream().filter(r -> RouteUpdate.isLive(r, now, ttlMillis)).toList();
   }
 
   /**
