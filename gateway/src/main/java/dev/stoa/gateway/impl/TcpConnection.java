@@ -1,8 +1,8 @@
 package dev.stoa.gateway.impl;
 
 import io.vertx.core.Context;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
 /**
@@ -27,7 +27,7 @@ public final class TcpConnection implements ClientConnection {
   public void start(Inbound inbound, Handler<Void> closed) {
     TcpFrameDecoder decoder = new TcpFrameDecoder(frameMaxBytes, new TcpFrameDecoder.Listener() {
       @Override
-      public void onFrame(io.vertx.core.buffer.Buffer payload) {
+      public void onFrame(Buffer payload) {
         inbound.onBinary(payload, Encoding.TCP);
       }
 
