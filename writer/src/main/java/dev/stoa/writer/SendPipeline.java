@@ -17,6 +17,7 @@ import dev.stoa.writer.impl.ValidSend;
 import dev.stoa.writer.impl.WriterMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.List;
@@ -131,7 +132,8 @@ public final class SendPipeline implements Writer, AutoCloseable {
       });
     }
     Lane lane = lanes[Math.floorMod(send.session().id().hashCode(), lanes.length)];
-    if (!lane.submit(() -> process(lane, send, key, answer, context, start))) {
+    Promise<SendResult> reply = Promise.promise();
+    if (!lane.submit(() -> process(lane, send, key, new Reply(answer, reply, context), start))) {
       inFlight.remove(key, answer);
       metrics.rejected(Code.UNAVAILABLE, start);
       SendResult overloaded = rejection(request, Code.UNAVAILABLE, "writer overloaded, retry: lane "
@@ -140,8 +142,15 @@ public final class SendPipeline implements Writer, AutoCloseable {
       answer.complete(overloaded);
       return Future.succeededFuture(overloaded);
     }
-    return Future.fromCompletionStage(answer, context);
+    return reply.future();
   }
+
+  /**
+   * Where the answer of one send goes: {@code inFlight} (the map entry concurrent duplicates
+   * wait on) and {@code caller}, completed on the caller's {@code context}.
+   */
+  private record Reply(CompletableFuture<SendResult> inFlight, Promise<SendResult> caller,
+      Context context) {}
 
   private Future<SendResult> sendToRoom(SendRequest request, ValidSend send, long start) {
     if (rooms == null) {
@@ -161,8 +170,7 @@ public final class SendPipeline implements Writer, AutoCloseable {
   }
 
   /** Runs on the lane thread; the answer completes on the commit thread (or here for a duplicate). */
-  private void process(Lane lane, ValidSend send, DedupKey key, CompletableFuture<SendResult> answer,
-      Context context, long start) {
+  private void process(Lane lane, ValidSend send, DedupKey key, Reply reply, long start) {
     CompletableFuture<Lane.Outcome> outcome;
     try {
       outcome = lane.process(send);
@@ -171,20 +179,26 @@ public final class SendPipeline implements Writer, AutoCloseable {
     }
     outcome.whenComplete((done, failure) -> {
       lane.release();
-      answer(send, key, answer, context, start, done, failure);
+      answer(send, key, reply, start, done, failure);
     });
   }
 
-  private void answer(ValidSend send, DedupKey key, CompletableFuture<SendResult> answer, Context context,
-      long start, Lane.Outcome outcome, Throwable failure) {
+  /**
+   * Completes the in-flight entry here and the caller's future on its context; a stored message's
+   * push trigger follows in the same event-loop task, right after the caller's listeners have
+   * answered the sender, so a send costs the event loop one task, not two.
+   */
+  private void answer(ValidSend send, DedupKey key, Reply reply, long start, Lane.Outcome outcome,
+      Throwable failure) {
     if (failure != null) {
       Throwable cause = failure instanceof CompletionException && failure.getCause() != null
           ? failure.getCause() : failure;
       LOG.warning("send of user '" + send.userId() + "' device '" + send.deviceId()
           + "' clientMsgId '" + send.clientMsgId() + "' to " + send.session().id() + " failed: " + cause);
       metrics.error(start);
-      inFlight.remove(key, answer);
-      answer.completeExceptionally(cause);
+      inFlight.remove(key, reply.inFlight());
+      reply.inFlight().completeExceptionally(cause);
+      reply.context().runOnContext(v -> reply.caller().fail(cause));
       return;
     }
     if (outcome.duplicate()) {
@@ -192,14 +206,17 @@ public final class SendPipeline implements Writer, AutoCloseable {
     } else {
       metrics.ok(start);
     }
-    inFlight.remove(key, answer);
-    answer.complete(SendResult.newBuilder().setAck(outcome.ack()).build());
-    if (outcome.message() != null) {
-      // Queued behind the completion of the answer on the same context: ack first, then push.
-      Message message = outcome.message();
-      List<String> members = send.session().c2cMembers();
-      context.runOnContext(v -> triggerPush(members, send.connId(), message));
-    }
+    inFlight.remove(key, reply.inFlight());
+    SendResult result = SendResult.newBuilder().setAck(outcome.ack()).build();
+    reply.inFlight().complete(result);
+    Message message = outcome.message();
+    List<String> members = message == null ? null : send.session().c2cMembers();
+    reply.context().runOnContext(v -> {
+      reply.caller().complete(result);
+      if (message != null) {
+        triggerPush(members, send.connId(), message);
+      }
+    });
   }
 
   private void triggerPush(List<String> members, long senderConnId, Message message) {

@@ -19,6 +19,7 @@ import dev.stoa.proto.client.SendAck;
 import dev.stoa.proto.internal.SendRequest;
 import dev.stoa.proto.internal.SendResult;
 import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -444,6 +446,33 @@ class SendPipelineTest {
     assertThat(m.getBody()).isEqualTo("hi");
     assertThat(m.getClientMsgId()).isEqualTo("a-1");
     assertThat(m).isEqualTo(Message.parseFrom(rocks.get(ChainKeys.body(ack.getMsgId()))));
+  }
+
+  @Test
+  void theAnswerAndThenThePushRunOnTheCallersContext() throws Exception {
+    List<String> events = new CopyOnWriteArrayList<>();
+    Context caller = vertx.getOrCreateContext();
+    pipeline.close();
+    pipeline = newPipeline(WriterOptions.defaults(), (members, conn, message) -> {
+      events.add("push on caller=" + (Vertx.currentContext() == caller));
+      return Future.succeededFuture();
+    });
+    CountDownLatch done = new CountDownLatch(1);
+    caller.runOnContext(v -> pipeline.send(send("alice", "phone", 42, "a-1", "user:bob", "hi"))
+        .onComplete(first -> {
+          events.add("answer " + (first.succeeded() ? first.result().getAck().getCode() : first.cause())
+              + " on caller=" + (Vertx.currentContext() == caller));
+          // a storage fault fails the caller's future, also on its context, and pushes nothing
+          kv.failWrites.set(true);
+          pipeline.send(send("alice", "phone", 42, "a-2", "user:bob", "x")).onComplete(second -> {
+            events.add("second failed=" + second.failed() + " on caller=" + (Vertx.currentContext() == caller));
+            done.countDown();
+          });
+        }));
+    assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread.sleep(50);
+    assertThat(events).containsExactly("answer OK on caller=true", "push on caller=true",
+        "second failed=true on caller=true");
   }
 
   @Test
