@@ -293,7 +293,12 @@ public final class StateServer implements State, Lifecycle {
     } catch (RuntimeException e) {
       reply = Future.failedFuture(e);
     }
-    reply.onComplete(ar -> submit(() -> onReply(delivery, ar)));
+    reply.onComplete(ar -> {
+      // the usual answer (delivered, nothing closed) leaves the engine as it is: no lane task for it
+      if (ar.failed() || ar.result().getClosedConnIdsCount() > 0) {
+        submit(() -> onReply(delivery, ar));
+      }
+    });
   }
 
   /** On the lane. A failed call is retried by the armed retransmit timers. */
