@@ -24,6 +24,7 @@ import io.netty.util.Timeout;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.nio.file.Path;
@@ -49,8 +50,11 @@ import java.util.logging.Logger;
  * after the initial delay), so a restart loses nothing unacked.
  *
  * <p>Threading: all state lives on one lane thread (a one-thread Vert.x worker pool, which also
- * does the Chronicle Map file I/O); every {@link State} method hops onto it and its future
- * completes on the caller's context. The wheel thread only hops to the Vert.x context captured at
+ * does the Chronicle Map file I/O); every {@link State} method hops onto it. The futures of
+ * {@link #attach} and {@link #detach} complete on the caller's context; those of the per-message
+ * calls {@link #push} and {@link #ack} complete on the lane thread, so that a message costs its
+ * caller's event loop no task for an answer that is only ever logged: their listeners must be
+ * thread-safe and must not block. The wheel thread only hops to the Vert.x context captured at
  * {@link #start()}, from where the lane is fed; gateways are called from that context, never from
  * the lane or the wheel. Calls before {@link #start()} completes or after {@link #stop()} fail
  * UNAVAILABLE. Thread-safe.
@@ -185,12 +189,12 @@ public final class StateServer implements State, Lifecycle {
     if (!request.hasMessage() || request.getMessage().getMsgId() == 0) {
       return Future.failedFuture(StoaException.badRequest("push: message.msgId must be set"));
     }
-    return onLane(() -> engine.push(request.getConnIdsList(), request.getMessage()).forEach(this::dispatch));
+    return onLaneUnbound(() -> engine.push(request.getConnIdsList(), request.getMessage()).forEach(this::dispatch));
   }
 
   @Override
   public Future<Empty> ack(AckRequest request) {
-    return onLane(() -> engine.ack(request.getConnId(), request.getMsgId()));
+    return onLaneUnbound(() -> engine.ack(request.getConnId(), request.getMsgId()));
   }
 
   /**
@@ -227,6 +231,35 @@ public final class StateServer implements State, Lifecycle {
       task.run();
       return EMPTY;
     });
+  }
+
+  /**
+   * Runs {@code task} on the lane like {@link #onLane}, but the returned future completes on the
+   * lane thread instead of hopping back to the caller's context (nothing listens to the future of
+   * the worker call itself, so Vert.x queues no task for it).
+   */
+  private Future<Empty> onLaneUnbound(Runnable task) {
+    if (!running) {
+      return Future.failedFuture(unavailable());
+    }
+    Promise<Empty> done = Promise.promise();
+    try {
+      lane.executeBlocking(() -> {
+        try {
+          if (!running) {
+            throw unavailable();
+          }
+          task.run();
+          done.complete(EMPTY);
+        } catch (Throwable t) {
+          done.fail(t);
+        }
+        return null;
+      }, false);
+    } catch (RuntimeException e) { // the lane closed between the check and the call
+      return Future.failedFuture(unavailable());
+    }
+    return done.future();
   }
 
   /** Feeds {@code task} to the lane for its effect; a failure is logged. */

@@ -91,6 +91,31 @@ class StateServerTest {
   }
 
   @Test
+  void pushAndAckAnswerOnTheLaneAttachOnTheCallersContext() throws Exception {
+    StateServer server = start();
+    Context caller = vertx.getOrCreateContext();
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    caller.runOnContext(v -> server.attach(connection(1, gatewayA))
+        .onComplete(a -> {
+          seen.add("attach " + a.succeeded() + " on caller=" + (Vertx.currentContext() == caller));
+          server.push(push(100, 1)).onComplete(p -> {
+            seen.add("push " + p.succeeded() + " on " + Thread.currentThread().getName());
+            server.ack(ack(1, 100)).onComplete(k -> {
+              seen.add("ack " + k.succeeded() + " on " + Thread.currentThread().getName());
+              done.countDown();
+            });
+          });
+        }));
+    assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(seen).hasSize(3);
+    assertThat(seen.get(0)).isEqualTo("attach true on caller=true");
+    assertThat(seen.get(1)).startsWith("push true on stoa-state-" + serverId);
+    assertThat(seen.get(2)).startsWith("ack true on stoa-state-" + serverId);
+    waitUntil(() -> server.pendingCount() == 0);
+  }
+
+  @Test
   void withoutAckRetransmitsAfterTheInitialDelayThenWithDoublingBackoff() throws Exception {
     StateServer server = start();
     attach(server, 1, gatewayA);

@@ -42,7 +42,9 @@ import dev.stoa.proto.internal.Writer;
 import dev.stoa.proto.internal.WriterGrpcService;
 import dev.stoa.proto.internal.WriterService;
 import dev.stoa.router.ServiceDirectory.Role;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.Service;
 import io.vertx.grpc.server.StatusException;
@@ -89,7 +91,11 @@ public final class HostedServices {
     if (result == null) {
       return Future.failedFuture(new StatusException(GrpcStatus.INTERNAL, what + " returned no future"));
     }
-    return result.recover(err -> Future.failedFuture(GrpcErrors.toStatusException(what, err)));
+    // a hosted service may complete on its own thread (the state server's push and ack do): the
+    // answer is written from the context of the call that asked
+    Context caller = Vertx.currentContext();
+    Future<T> answer = caller == null ? result : Future.fromCompletionStage(result.toCompletionStage(), caller);
+    return answer.recover(err -> Future.failedFuture(GrpcErrors.toStatusException(what, err)));
   }
 
   private static final class HostedWriter extends WriterService {
