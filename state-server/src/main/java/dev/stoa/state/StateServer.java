@@ -239,27 +239,18 @@ public final class StateServer implements State, Lifecycle {
    * the worker call itself, so Vert.x queues no task for it).
    */
   private Future<Empty> onLaneUnbound(Runnable task) {
-    if (!running) {
-      return Future.failedFuture(unavailable());
-    }
     Promise<Empty> done = Promise.promise();
-    try {
-      lane.executeBlocking(() -> {
-        try {
-          if (!running) {
-            throw unavailable();
-          }
-          task.run();
-          done.complete(EMPTY);
-        } catch (Throwable t) {
-          done.fail(t);
-        }
-        return null;
-      }, false);
-    } catch (RuntimeException e) { // the lane closed between the check and the call
-      return Future.failedFuture(unavailable());
-    }
-    return done.future();
+    Future<Void> queued = queueOnLane(() -> {
+      try {
+        requireRunning();
+        task.run();
+        done.complete(EMPTY);
+      } catch (Throwable t) {
+        done.fail(t);
+      }
+      return null;
+    });
+    return queued.failed() ? Future.failedFuture(queued.cause()) : done.future();
   }
 
   /** Feeds {@code task} to the lane for its effect; a failure is logged. */
@@ -276,18 +267,31 @@ public final class StateServer implements State, Lifecycle {
 
   /** Runs {@code task} on the lane if this server is running then; fails UNAVAILABLE otherwise. */
   private <T> Future<T> runOnLane(Callable<T> task) {
+    return queueOnLane(() -> {
+      requireRunning();
+      return task.call();
+    });
+  }
+
+  /**
+   * Hands {@code task} to the lane thread; its future completes on the caller's context. Fails
+   * UNAVAILABLE at once if this server is not running or its lane is closed.
+   */
+  private <T> Future<T> queueOnLane(Callable<T> task) {
     if (!running) {
       return Future.failedFuture(unavailable());
     }
     try {
-      return lane.executeBlocking(() -> {
-        if (!running) {
-          throw unavailable();
-        }
-        return task.call();
-      }, false);
+      return lane.executeBlocking(task, false);
     } catch (RuntimeException e) { // the lane closed between the check and the call
       return Future.failedFuture(unavailable());
+    }
+  }
+
+  /** On the lane: a task queued before {@link #stop()} but run after it fails UNAVAILABLE. */
+  private void requireRunning() {
+    if (!running) {
+      throw unavailable();
     }
   }
 
