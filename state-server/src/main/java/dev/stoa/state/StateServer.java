@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.logging.Level;
@@ -139,7 +140,8 @@ public final class StateServer implements State, Lifecycle {
         store = DeliveryState.open(file, options.pendingMax());
         wheel = new RetransmitScheduler(id, options.tickMs(), options.retransmitInitialMs(),
             options.retransmitMaxMs());
-        engine = new DeliveryEngine(store, wheel, metrics, options.pendingMax(), this::onTimer, this::gone);
+        engine = new DeliveryEngine(store, wheel, metrics, options.pendingMax(), options.retransmitDeferLagMs(),
+            this::onTimer, this::gone);
         running = true; // before recover(): its timers may fire while it still runs
         int recovered = engine.recover();
         LOG.info(() -> "state server " + id + " started on " + file + ", " + recovered + " pending pushes re-armed");
@@ -295,9 +297,13 @@ public final class StateServer implements State, Lifecycle {
     }
   }
 
-  /** On the wheel thread: hop, never work here. */
+  /** On the wheel thread: hop, never work here. The lane learns how long the hop took. */
   private void onTimer(long connId, long msgId, Timeout timeout) {
-    context.runOnContext(v -> submit(() -> engine.retransmit(connId, msgId, timeout).ifPresent(this::dispatch)));
+    long firedAt = System.nanoTime();
+    context.runOnContext(v -> submit(() -> {
+      long lagMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - firedAt);
+      engine.retransmit(connId, msgId, timeout, lagMs).ifPresent(this::dispatch);
+    }));
   }
 
   /** On the lane: resolve the gateway, then call it from the Vert.x context. */

@@ -18,7 +18,11 @@ import java.util.logging.Logger;
  * persisted {@link DeliveryState} together, so that a (connection, message) pair is pending in
  * memory (with an armed timer) exactly when its record is in the map; it returns the gateway calls
  * to make as {@link Delivery} values and makes none itself. Timers fire on the wheel thread into
- * the {@link TimerListener}, which must hand them back to the lane. Every connection that goes away
+ * the {@link TimerListener}, which must hand them back to the lane. A fired timer that reaches the
+ * lane {@code deferLagMs} or more after it fired means the server is behind (its lane or the
+ * context feeding it is backed up): the retransmit is then put off by one backoff step instead of
+ * delivered, because in that state the ack is most likely queued behind the backlog and a second
+ * copy would only add to it. Every connection that goes away
  * ({@link #detach}, directly or through {@link #closed}) is reported to the detach listener, on the
  * lane, after it is forgotten. Not thread-safe: every method runs on the state server's lane thread.
  */
@@ -42,16 +46,22 @@ public final class DeliveryEngine {
   private final RetransmitScheduler wheel;
   private final StateMetrics metrics;
   private final long pendingMax;
+  private final long deferLagMs;
   private final TimerListener listener;
   private final LongConsumer detached;
 
-  /** @param detached told the id of every connection forgotten, on the lane; must not throw */
+  /**
+   * @param deferLagMs lag from a timer firing to its {@link #retransmit} at or above which the
+   *     retransmit is put off instead of delivered
+   * @param detached told the id of every connection forgotten, on the lane; must not throw
+   */
   public DeliveryEngine(DeliveryState store, RetransmitScheduler wheel, StateMetrics metrics, long pendingMax,
-      TimerListener listener, LongConsumer detached) {
+      long deferLagMs, TimerListener listener, LongConsumer detached) {
     this.store = store;
     this.wheel = wheel;
     this.metrics = metrics;
     this.pendingMax = pendingMax;
+    this.deferLagMs = deferLagMs;
     this.listener = listener;
     this.detached = detached;
   }
@@ -166,9 +176,11 @@ public final class DeliveryEngine {
   /**
    * Handles a fired timer: if {@code timeout} is still the armed timer of (connId, msgId), counts
    * one more attempt, re-arms with backoff and returns the delivery to make; otherwise (acked,
-   * detached, or superseded meanwhile) nothing.
+   * detached, or superseded meanwhile) nothing. If the timer reached the lane {@code lagMs} ≥
+   * {@code deferLagMs} after it fired, the attempt is counted and re-armed the same way but
+   * nothing is delivered (counted as deferred).
    */
-  public Optional<Delivery> retransmit(long connId, long msgId, Timeout timeout) {
+  public Optional<Delivery> retransmit(long connId, long msgId, Timeout timeout, long lagMs) {
     ConnectionTable.Entry entry = connections.get(connId);
     if (entry == null || entry.pending.get(msgId) != timeout) {
       return Optional.empty();
@@ -183,6 +195,10 @@ public final class DeliveryEngine {
     PushRecord next = stored.get().nextAttempt();
     store.put(connId, msgId, next);
     arm(entry, msgId, wheel.delayAfter(next.attempts()));
+    if (lagMs >= deferLagMs) {
+      deferred(msgId, connId, lagMs);
+      return Optional.empty();
+    }
     metrics.retransmits.increment();
     return Optional.of(new Delivery(entry.gatewayId, List.of(connId), next.message()));
   }
@@ -222,6 +238,16 @@ public final class DeliveryEngine {
     if (count == 1 || count % 1000 == 0) {
       LOG.warning(() -> "push of msgId " + msgId + " to connId " + connId
           + " delivered once without retransmit (" + (long) count + " so far): " + why);
+    }
+  }
+
+  private void deferred(long msgId, long connId, long lagMs) {
+    metrics.retransmitsDeferred.increment();
+    double count = metrics.retransmitsDeferred.count();
+    if (count == 1 || count % 1000 == 0) {
+      LOG.warning(() -> "retransmit of msgId " + msgId + " to connId " + connId + " put off: it reached the lane "
+          + lagMs + " ms after its timer fired (state.retransmit.defer.lag.ms=" + deferLagMs + "); "
+          + (long) count + " put off so far");
     }
   }
 

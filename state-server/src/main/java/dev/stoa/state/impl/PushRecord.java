@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * stoa.v1.Message protobuf bytes to the end}. Immutable.
  *
  * @param gatewayId the gateway holding the connection when the message was pushed
- * @param attempts deliveries so far, at least 1
+ * @param attempts delivery rounds so far (the first delivery, then each retransmit, delivered or put off), at least 1
  * @param message the pushed message
  */
 public record PushRecord(String gatewayId, int attempts, Message message) {

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The meters of one state server, tagged {@code state_server=<id>}: gauges
  * {@code stoa_state_connections} and {@code stoa_state_pending}, counters
  * {@code stoa_state_pushes_total} (one per (connection, message) delivered by a push),
- * {@code stoa_state_retransmits_total}, {@code stoa_state_acks_total} (acks that removed a pending
+ * {@code stoa_state_retransmits_total}, {@code stoa_state_retransmits_deferred_total} (retransmits
+ * put off because the lane was behind), {@code stoa_state_acks_total} (acks that removed a pending
  * message), {@code stoa_state_unknown_connection_total} (push targets not attached here),
  * {@code stoa_state_deliver_failures_total} (gateway calls that failed),
  * {@code stoa_state_pending_overflow_total} (pushes not tracked because the pending state was
@@ -29,6 +30,7 @@ public final class StateMetrics implements AutoCloseable {
   private final AtomicLong pending = new AtomicLong();
   final Counter pushes;
   final Counter retransmits;
+  final Counter retransmitsDeferred;
   final Counter acks;
   final Counter unknownConnection;
   final Counter deliverFailures;
@@ -44,6 +46,8 @@ public final class StateMetrics implements AutoCloseable {
         .register(registry));
     pushes = counter("stoa.state.pushes", "(connection, message) pairs delivered by a push", stateServerId);
     retransmits = counter("stoa.state.retransmits", "deliveries repeated for lack of an ack", stateServerId);
+    retransmitsDeferred = counter("stoa.state.retransmits.deferred",
+        "retransmits put off, not delivered, because they reached the lane too late (overload)", stateServerId);
     acks = counter("stoa.state.acks", "acks that removed a pending message", stateServerId);
     unknownConnection = counter("stoa.state.unknown.connection", "push targets not attached here", stateServerId);
     deliverFailures = counter("stoa.state.deliver.failures", "gateway deliver calls that failed", stateServerId);
