@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,9 +14,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.logging.Logger;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
@@ -31,6 +37,11 @@ import org.rocksdb.WriteOptions;
  * The embedded default {@link KvStore}: one RocksDB database in a directory, bytewise comparator
  * (unsigned lexicographic order), LZ4-compressed blocks, a {@value #BLOCK_CACHE_BYTES}-byte LRU
  * block cache and a bloom filter for point reads.
+ *
+ * <p>Layout: message bodies ({@code m/}) and dedup records ({@code d/}) live in column families of
+ * their own, everything else in the default one ({@link KeyFamilies} says why); callers see one
+ * ordered key space. A directory created before the split (only the default family) is opened as
+ * it is, everything in the default family, and stays so.
  *
  * <p>Durability: a {@link KvBatch#durable() durable} batch and a successful {@link
  * #compareAndSet} are written with {@code sync=true} (WAL fsynced before the call returns); a
@@ -53,6 +64,7 @@ import org.rocksdb.WriteOptions;
 public final class RocksDbKvStore implements KvStore {
   static final long BLOCK_CACHE_BYTES = 64L * 1024 * 1024;
   static final int CAS_STRIPES = 256;
+  private static final Logger LOG = Logger.getLogger(RocksDbKvStore.class.getName());
 
   static {
     RocksDB.loadLibrary();
@@ -61,7 +73,11 @@ public final class RocksDbKvStore implements KvStore {
   private final Path dir;
   private final LRUCache cache;
   private final BloomFilter bloom;
-  private final Options options;
+  private final DBOptions dbOptions;
+  private final ColumnFamilyOptions familyOptions;
+  /** By {@link KeyFamilies} index; in a directory from before the split, all three are the default family. */
+  private final ColumnFamilyHandle[] families = new ColumnFamilyHandle[KeyFamilies.NAMES.size()];
+  private final List<ColumnFamilyHandle> opened = new ArrayList<>();
   private final WriteOptions syncWrite;
   private final WriteOptions relaxedWrite;
   private final ReadOptions readOptions;
@@ -95,33 +111,45 @@ public final class RocksDbKvStore implements KvStore {
         .setFilterPolicy(bloom)
         .setBlockSize(16 * 1024)
         .setCacheIndexAndFilterBlocks(false);
-    options = new Options()
-        .setCreateIfMissing(true)
+    familyOptions = new ColumnFamilyOptions()
         .setCompressionType(CompressionType.LZ4_COMPRESSION)
         .setBottommostCompressionType(CompressionType.LZ4_COMPRESSION)
         .setTableFormatConfig(table)
+        // a bloom filter over whole keys in the memtable: the writer's dedup lookup of every send
+        // misses, and without it each miss walks the memtable skip list
+        .setMemtableWholeKeyFiltering(true)
+        .setMemtablePrefixBloomSizeRatio(0.05);
+    dbOptions = new DBOptions()
+        .setCreateIfMissing(true)
+        .setCreateMissingColumnFamilies(true)
         .setMaxBackgroundJobs(4)
         // Stoa writes mostly from one committing thread: the concurrent insert path only adds cost,
         // and the sequential one reuses its skip-list position from one insert to the next
         .setAllowConcurrentMemtableWrite(false)
-        // a bloom filter over whole keys in the memtable: the writer's dedup lookup of every send
-        // misses, and without it each miss walks the memtable skip list
-        .setMemtableWholeKeyFiltering(true)
-        .setMemtablePrefixBloomSizeRatio(0.05)
         .setBytesPerSync(1024 * 1024)
         .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
         .setKeepLogFileNum(5);
     syncWrite = new WriteOptions().setSync(true);
     relaxedWrite = new WriteOptions().setSync(false);
     readOptions = new ReadOptions();
-    RocksDB opened;
     try {
-      opened = RocksDB.open(options, dir.toString());
+      boolean split = !isSingleFamily(dir);
+      List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+      for (String name : split ? KeyFamilies.NAMES : KeyFamilies.NAMES.subList(0, 1)) {
+        descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), familyOptions));
+      }
+      db = RocksDB.open(dbOptions, dir.toString(), descriptors, opened);
+      for (int f = 0; f < families.length; f++) {
+        families[f] = opened.get(split ? f : KeyFamilies.DEFAULT);
+      }
+      if (!split) {
+        LOG.info(() -> "kv: " + dir + " predates the column families " + KeyFamilies.NAMES.subList(1, 3)
+            + "; every key stays in the default family");
+      }
     } catch (RocksDBException e) {
       releaseOptions();
       throw new KvException("open: RocksDB at " + dir + " failed: " + e.getMessage(), e);
     }
-    db = opened;
 
     registry = Metrics.registry();
     writes = Counter.builder("stoa_kv_writes").description("KV batches written").register(registry);
@@ -164,7 +192,7 @@ public final class RocksDbKvStore implements KvStore {
     long start = System.nanoTime();
     try {
       reads.increment();
-      return db.get(readOptions, key);
+      return db.get(families[KeyFamilies.of(key)], readOptions, key);
     } catch (RocksDBException e) {
       throw fail("get", key, e);
     } finally {
@@ -192,7 +220,11 @@ public final class RocksDbKvStore implements KvStore {
     long start = System.nanoTime();
     try {
       reads.increment(keys.size());
-      return new ArrayList<>(db.multiGetAsList(readOptions, keys));
+      List<ColumnFamilyHandle> handles = new ArrayList<>(keys.size());
+      for (byte[] key : keys) {
+        handles.add(families[KeyFamilies.of(key)]);
+      }
+      return new ArrayList<>(db.multiGetAsList(readOptions, handles, keys));
     } catch (RocksDBException e) {
       countError("multiGet");
       throw new KvException("multiGet of " + keys.size() + " keys failed: " + e.getMessage(), e);
@@ -214,10 +246,11 @@ public final class RocksDbKvStore implements KvStore {
     long start = System.nanoTime();
     try (WriteBatch wb = new WriteBatch()) {
       for (KvBatch.Op op : inKeyOrder(batch.ops())) {
+        ColumnFamilyHandle family = families[KeyFamilies.of(op.key())];
         if (op.value() == null) {
-          wb.delete(op.key());
+          wb.delete(family, op.key());
         } else {
-          wb.put(op.key(), op.value());
+          wb.put(family, op.key(), op.value());
         }
       }
       db.write(batch.isDurable() ? syncWrite : relaxedWrite, wb);
@@ -280,22 +313,19 @@ public final class RocksDbKvStore implements KvStore {
     }
     enter("scan");
     long start = System.nanoTime();
-    try (Slice upper = endExclusive == null ? null : new Slice(endExclusive);
-        ReadOptions ro = new ReadOptions()) {
-      if (upper != null) {
-        ro.setIterateUpperBound(upper);
-      }
-      try (RocksIterator it = db.newIterator(ro)) {
-        it.seek(startInclusive);
-        while (it.isValid() && out.size() < limit) {
-          byte[] key = it.key();
-          if (endExclusive != null && Arrays.compareUnsigned(key, endExclusive) >= 0) {
-            break;
-          }
-          out.add(new KeyValue(key, it.value()));
-          it.next();
+    try {
+      int[] overlapping = KeyFamilies.overlapping(startInclusive, endExclusive);
+      if (overlapping.length == 1 || families[KeyFamilies.BODIES] == families[KeyFamilies.DEFAULT]) {
+        scanFamily(families[overlapping[0]], startInclusive, endExclusive, limit, out);
+      } else {
+        // rare: a range across families; each holds a disjoint set of keys, so merge by key
+        for (int f : overlapping) {
+          scanFamily(families[f], startInclusive, endExclusive, limit, out);
         }
-        it.status();
+        out.sort((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
+        if (out.size() > limit) {
+          out.subList(limit, out.size()).clear();
+        }
       }
       scans.increment();
       return out;
@@ -304,6 +334,31 @@ public final class RocksDbKvStore implements KvStore {
     } finally {
       scanTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       exit();
+    }
+  }
+
+  /** Adds to {@code out} up to {@code limit} entries of {@code family} in [start, end), ascending. */
+  private void scanFamily(ColumnFamilyHandle family, byte[] startInclusive, byte[] endExclusive, int limit,
+      List<KeyValue> out) throws RocksDBException {
+    int added = 0;
+    try (Slice upper = endExclusive == null ? null : new Slice(endExclusive);
+        ReadOptions ro = new ReadOptions()) {
+      if (upper != null) {
+        ro.setIterateUpperBound(upper);
+      }
+      try (RocksIterator it = db.newIterator(family, ro)) {
+        it.seek(startInclusive);
+        while (it.isValid() && added < limit) {
+          byte[] key = it.key();
+          if (endExclusive != null && Arrays.compareUnsigned(key, endExclusive) >= 0) {
+            break;
+          }
+          out.add(new KeyValue(key, it.value()));
+          added++;
+          it.next();
+        }
+        it.status();
+      }
     }
   }
 
@@ -318,14 +373,15 @@ public final class RocksDbKvStore implements KvStore {
     ReentrantLock stripe = stripes[Math.floorMod(Arrays.hashCode(key), CAS_STRIPES)];
     stripe.lock();
     try {
-      byte[] current = db.get(readOptions, key);
+      ColumnFamilyHandle family = families[KeyFamilies.of(key)];
+      byte[] current = db.get(family, readOptions, key);
       boolean matches = expected == null ? current == null
           : current != null && Arrays.equals(current, expected);
       if (!matches) {
         casMismatch.increment();
         return false;
       }
-      db.put(syncWrite, key, update);
+      db.put(family, syncWrite, key, update);
       casSet.increment();
       return true;
     } catch (RocksDBException e) {
@@ -350,6 +406,7 @@ public final class RocksDbKvStore implements KvStore {
       } catch (RocksDBException e) {
         // closing anyway; a relaxed batch may be lost, a durable one is already synced
       }
+      opened.forEach(ColumnFamilyHandle::close);
       db.close();
       releaseOptions();
     } finally {
@@ -361,9 +418,24 @@ public final class RocksDbKvStore implements KvStore {
     readOptions.close();
     relaxedWrite.close();
     syncWrite.close();
-    options.close();
+    familyOptions.close();
+    dbOptions.close();
     bloom.close();
     cache.close();
+  }
+
+  /**
+   * Whether {@code dir} holds a database made before the column-family split: one that exists and
+   * has no {@code bodies} family.
+   */
+  private static boolean isSingleFamily(Path dir) throws RocksDBException {
+    if (!Files.exists(dir.resolve("CURRENT"))) {
+      return false;
+    }
+    try (Options probe = new Options()) {
+      byte[] bodies = KeyFamilies.NAMES.get(KeyFamilies.BODIES).getBytes(StandardCharsets.UTF_8);
+      return RocksDB.listColumnFamilies(probe, dir.toString()).stream().noneMatch(n -> Arrays.equals(n, bodies));
+    }
   }
 
   private void enter(String op) {

@@ -127,6 +127,43 @@ public abstract class KvStoreContractTest {
     assertThat(keys).containsExactly(prefix, extension, low, high, after);
   }
 
+  /**
+   * Stoa's key kinds (FORMAT.md: bodies, chains, heads, dedup) side by side: a backend may store
+   * kinds apart, but reads, CAS and scans see one ordered key space.
+   */
+  @Test
+  void keysOfEveryStoaKindShareOneOrderedKeySpace() {
+    List<String> kinds = List.of("c", "d/alice/phone/c-1", "d/bob/web/c-9", "hs/c2c:a:b", "l/c2c:a:b",
+        "m/\u0001", "m/\u0002", "m0", "s/c2c:a:b/\u0001", "u/alice/\u0001", "z");
+    KvBatch batch = KvBatch.durable();
+    for (String k : kinds) {
+      batch.put(b(k), b("v:" + k));
+    }
+    store.write(batch);
+
+    assertThat(keysOf(store.scan(new byte[0], null, 100))).containsExactlyElementsOf(kinds);
+    assertThat(keysOf(store.scan(b("d/"), b("d0"), 100)))
+        .containsExactly("d/alice/phone/c-1", "d/bob/web/c-9");
+    assertThat(keysOf(store.scan(b("m/"), b("m0"), 100))).containsExactly("m/\u0001", "m/\u0002");
+    assertThat(keysOf(store.scan(b("d/b"), b("m/\u0002"), 100)))
+        .containsExactly("d/bob/web/c-9", "hs/c2c:a:b", "l/c2c:a:b", "m/\u0001");
+    assertThat(keysOf(store.scan(b("c"), null, 3))).containsExactly("c", "d/alice/phone/c-1", "d/bob/web/c-9");
+    for (String k : kinds) {
+      assertThat(store.get(b(k))).as(k).isEqualTo(b("v:" + k));
+    }
+    assertThat(store.multiGet(List.of(b("m/\u0002"), b("d/x/y/z"), b("d/bob/web/c-9"), b("s/c2c:a:b/\u0001"))))
+        .containsExactly(b("v:m/\u0002"), null, b("v:d/bob/web/c-9"), b("v:s/c2c:a:b/\u0001"));
+    assertThat(store.compareAndSet(b("d/bob/web/c-9"), b("v:d/bob/web/c-9"), b("acked"))).isTrue();
+    assertThat(store.compareAndSet(b("m/\u0001"), b("wrong"), b("x"))).isFalse();
+    store.write(KvBatch.durable().delete(b("m/\u0001")));
+
+    store.close();
+    store = reopen();
+    assertThat(store.get(b("d/bob/web/c-9"))).isEqualTo(b("acked"));
+    assertThat(store.get(b("m/\u0001"))).isNull();
+    assertThat(keysOf(store.scan(b("l"), b("n"), 100))).containsExactly("l/c2c:a:b", "m/\u0002", "m0");
+  }
+
   @Test
   void scanBounds() {
     for (String k : List.of("a", "b", "c", "d", "e")) {

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stoa.common.metrics.Metrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,5 +66,44 @@ class RocksDbKvStoreTest extends KvStoreContractTest {
     String scrape = Metrics.scrape();
     assertThat(scrape).contains("stoa_kv_writes_total", "stoa_kv_write_seconds_count",
         "stoa_kv_reads_total", "stoa_kv_cas_total{result=\"mismatch\"}");
+  }
+
+  private static List<String> familiesIn(Path dir) throws Exception {
+    try (Options options = new Options()) {
+      return RocksDB.listColumnFamilies(options, dir.toString()).stream()
+          .map(n -> new String(n, java.nio.charset.StandardCharsets.UTF_8)).toList();
+    }
+  }
+
+  @Test
+  void bodiesAndDedupRecordsGetColumnFamiliesOfTheirOwn() throws Exception {
+    store.write(KvBatch.durable().put(b("m/1"), b("body")).put(b("d/u/d/c"), b("ack")).put(b("s/x/1"), b("e")));
+    store.close();
+    assertThat(familiesIn(dir)).containsExactlyInAnyOrder("default", "bodies", "dedup");
+    try (Options options = new Options(); RocksDB raw = RocksDB.openReadOnly(options, dir.toString())) {
+      assertThat(raw.get(b("s/x/1"))).as("chains stay in the default family").isEqualTo(b("e"));
+      assertThat(raw.get(b("m/1"))).as("a body is not in the default family").isNull();
+    }
+  }
+
+  @Test
+  void aDirectoryFromBeforeTheFamiliesKeepsEveryKeyInTheDefaultOne() throws Exception {
+    Path old = tmp.resolve("old");
+    try (Options options = new Options().setCreateIfMissing(true);
+        RocksDB raw = RocksDB.open(options, old.toString())) {
+      raw.put(b("m/1"), b("body"));
+      raw.put(b("d/u/d/c"), b("ack"));
+      raw.put(b("s/x/1"), b("e"));
+    }
+    try (RocksDbKvStore s = RocksDbKvStore.open(old)) {
+      assertThat(s.get(b("m/1"))).isEqualTo(b("body"));
+      assertThat(s.get(b("d/u/d/c"))).isEqualTo(b("ack"));
+      s.write(KvBatch.durable().put(b("m/2"), b("body2")));
+      assertThat(s.scan(b("m/"), b("m0"), 10)).hasSize(2);
+    }
+    assertThat(familiesIn(old)).containsExactly("default");
+    try (RocksDbKvStore s = RocksDbKvStore.open(old)) {
+      assertThat(s.get(b("m/2"))).isEqualTo(b("body2"));
+    }
   }
 }
