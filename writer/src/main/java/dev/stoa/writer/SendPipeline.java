@@ -133,7 +133,11 @@ public final class SendPipeline implements Writer, AutoCloseable {
     }
     Lane lane = lanes[Math.floorMod(send.session().id().hashCode(), lanes.length)];
     Promise<SendResult> reply = Promise.promise();
-    if (!lane.submit(() -> process(lane, send, key, new Reply(answer, reply, context), start))) {
+    Reply replyTo = new Reply(answer, reply, context);
+    if (!lane.submit(send, outcome -> outcome.whenComplete((done, failure) -> {
+      lane.release();
+      answer(send, key, replyTo, start, done, failure);
+    }))) {
       inFlight.remove(key, answer);
       metrics.rejected(Code.UNAVAILABLE, start);
       SendResult overloaded = rejection(request, Code.UNAVAILABLE, "writer overloaded, retry: lane "
@@ -166,20 +170,6 @@ public final class SendPipeline implements Writer, AutoCloseable {
       } else {
         metrics.rejected(ar.result().getAck().getCode(), start);
       }
-    });
-  }
-
-  /** Runs on the lane thread; the answer completes on the commit thread (or here for a duplicate). */
-  private void process(Lane lane, ValidSend send, DedupKey key, Reply reply, long start) {
-    CompletableFuture<Lane.Outcome> outcome;
-    try {
-      outcome = lane.process(send);
-    } catch (Throwable t) {
-      outcome = CompletableFuture.failedFuture(t);
-    }
-    outcome.whenComplete((done, failure) -> {
-      lane.release();
-      answer(send, key, reply, start, done, failure);
     });
   }
 

@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real store with test switches on {@link #write}: hold every write until released, or fail
- * writes (all, or the next n) with a storage error. Reads and compare-and-set pass through.
+ * writes (all, or the next n) with a storage error; and on {@link #multiGet}: hold reads until
+ * released, fail the next n, and record how many keys each one asked for. Other reads and
+ * compare-and-set pass through.
  */
 final class GatedKvStore implements KvStore {
   private final KvStore delegate;
@@ -20,6 +22,10 @@ final class GatedKvStore implements KvStore {
   final AtomicBoolean failWrites = new AtomicBoolean();
   /** Fails this many of the next writes, then lets writes through again. */
   final AtomicInteger failNextWrites = new AtomicInteger();
+  private volatile CountDownLatch readGate = new CountDownLatch(0);
+  final CountDownLatch multiGetEntered = new CountDownLatch(1);
+  final AtomicInteger failNextMultiGets = new AtomicInteger();
+  final List<Integer> multiGetSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   GatedKvStore(KvStore delegate) {
     this.delegate = delegate;
@@ -38,8 +44,29 @@ final class GatedKvStore implements KvStore {
     return delegate.get(key);
   }
 
+  void holdReads() {
+    readGate = new CountDownLatch(1);
+  }
+
+  void releaseReads() {
+    readGate.countDown();
+  }
+
   @Override
   public List<byte[]> multiGet(List<byte[]> keys) {
+    multiGetSizes.add(keys.size());
+    multiGetEntered.countDown();
+    try {
+      if (!readGate.await(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("test read gate not released within 10 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    if (failNextMultiGets.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw new IllegalStateException("injected read failure");
+    }
     return delegate.multiGet(keys);
   }
 

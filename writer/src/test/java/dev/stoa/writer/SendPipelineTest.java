@@ -449,6 +449,37 @@ class SendPipelineTest {
   }
 
   @Test
+  void sendsQueuedBehindABusyLaneShareOneDedupReadAndAFailedReadFailsOnlyItsOwn() throws Exception {
+    kv.holdReads();
+    Future<SendResult> first = pipeline.send(send("alice", "phone", 7, "q-0", "user:bob", "0"));
+    assertThat(kv.multiGetEntered.await(10, TimeUnit.SECONDS)).as("the lane is inside the first read").isTrue();
+    List<Future<SendResult>> queued = new ArrayList<>();
+    for (int i = 1; i <= 30; i++) {
+      queued.add(pipeline.send(send("alice", "phone", 7, "q-" + i, "user:bob", "" + i)));
+    }
+    queued.add(pipeline.send(send("alice", "phone", 7, "q-0", "user:bob", "0"))); // a resend of the first
+    kv.releaseReads();
+
+    SendAck firstAck = await(first).getAck();
+    assertThat(firstAck.getCode()).isEqualTo(Code.OK);
+    for (int i = 0; i < 30; i++) {
+      SendAck ack = await(queued.get(i)).getAck();
+      assertThat(ack.getCode()).isEqualTo(Code.OK);
+      assertThat(ack.getSeq()).as("seq of q-" + (i + 1)).isEqualTo(firstAck.getSeq() + i + 1);
+      assertThat(ack.getPreSeq()).isEqualTo(firstAck.getSeq() + i);
+    }
+    assertThat(await(queued.get(30)).getAck()).as("the resend answers the first ack").isEqualTo(firstAck);
+    assertThat(kv.multiGetSizes).as("keys per dedup read: the first send alone, then the 30 queued behind it "
+        + "(the resend of q-0 waited for the first's answer, not for the lane)").containsExactly(1, 30);
+
+    kv.failNextMultiGets.set(1);
+    assertThatThrownBy(() -> await(pipeline.send(send("alice", "phone", 7, "q-31", "user:bob", "x"))))
+        .hasMessageContaining("injected read failure");
+    SendAck after = sendOk(send("alice", "phone", 7, "q-32", "user:bob", "y")).getAck();
+    assertThat(after.getSeq()).as("the lane goes on; the failed send took no seq").isEqualTo(firstAck.getSeq() + 31);
+  }
+
+  @Test
   void theAnswerAndThenThePushRunOnTheCallersContext() throws Exception {
     List<String> events = new CopyOnWriteArrayList<>();
     Context caller = vertx.getOrCreateContext();

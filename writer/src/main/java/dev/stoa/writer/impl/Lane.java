@@ -9,20 +9,24 @@ import dev.stoa.kv.chain.SessionEntry;
 import dev.stoa.proto.client.Message;
 import dev.stoa.proto.client.SendAck;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One lane of the writer: a single platform thread that sequences the sends of its sessions in
- * arrival order and hands them to the {@link Committer} without waiting for the commit. Every
+ * arrival order and hands them to the {@link Committer} without waiting for the commit. The thread
+ * takes every send queued since its last pass at once (up to {@value #MAX_DRAIN}) and reads their
+ * dedup records with one {@link KvStore#multiGet}: one storage call and one wake-up per pass
+ * instead of per send when the lane is busy. Every
  * session maps to exactly one lane and the committer writes in submission order, so the sends of a
  * session are sequenced in arrival order and committed in seq order, and a device's sends keep
  * their order. At most {@code queueMax} sends are accepted by a lane and not yet answered (queued
@@ -43,10 +47,25 @@ import java.util.function.LongSupplier;
  * <p>Platform, not virtual, threads: RocksDB calls are native and pin a virtual thread to its
  * carrier.
  *
- * <p>{@link #submit} and {@link #release} are thread-safe; {@link #process} runs on the lane thread
- * only.
+ * <p>{@link #submit} and {@link #release} are thread-safe; everything else runs on the lane thread.
  */
 public final class Lane {
+  static final int MAX_DRAIN = 256;
+  private static final Logger LOG = Logger.getLogger(Lane.class.getName());
+  private static final Task STOP = new Task(null, null);
+
+  /** What the lane thread is told once it has dedup-checked and sequenced a send. */
+  @FunctionalInterface
+  public interface Handler {
+    /**
+     * Runs on the lane thread; must not block. {@code outcome} completes once the send is durable
+     * (or at once, from the dedup record); it fails if the send was not written, and then nothing
+     * was acknowledged.
+     */
+    void handle(CompletableFuture<Outcome> outcome);
+  }
+
+  private record Task(ValidSend send, Handler handler) {}
   private final int index;
   private final int queueMax;
   private final KvStore kv;
@@ -57,7 +76,9 @@ public final class Lane {
   private final Clock clock;
   private final Map<String, SessionCursor> sessions;
   private final Semaphore permits;
-  private final ExecutorService executor;
+  private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private boolean stopped; // guarded by this
   /** The last send handed to the committer; lane thread only. */
   private CompletableFuture<Committed> lastSubmitted = CompletableFuture.completedFuture(null);
 
@@ -73,8 +94,7 @@ public final class Lane {
     this.clock = clock;
     this.sessions = new LruMap<>(sessionCacheMax);
     this.permits = new Semaphore(queueMax);
-    this.executor = Executors.newSingleThreadExecutor(
-        Thread.ofPlatform().name("stoa-writer-lane-" + index).daemon(true).factory());
+    this.thread = Thread.ofPlatform().name("stoa-writer-lane-" + index).daemon(true).start(this::run);
   }
 
   public int index() {
@@ -91,20 +111,22 @@ public final class Lane {
   }
 
   /**
-   * Queues {@code task} on the lane thread; false if {@code queueMax} sends are already in flight
-   * or the lane is stopped. On true the caller owes one {@link #release} once the send is answered.
+   * Queues {@code send} for the lane thread, which dedups and sequences it and then calls
+   * {@code handler}; false if {@code queueMax} sends are already in flight or the lane is stopped.
+   * On true the caller owes one {@link #release} once the send is answered.
    */
-  public boolean submit(Runnable task) {
+  public boolean submit(ValidSend send, Handler handler) {
     if (!permits.tryAcquire()) {
       return false;
     }
-    try {
-      executor.execute(task);
-      return true;
-    } catch (RejectedExecutionException e) {
-      permits.release();
-      return false;
+    synchronized (this) { // so that nothing is queued behind STOP
+      if (stopped) {
+        permits.release();
+        return false;
+      }
+      queue.add(new Task(send, handler));
     }
+    return true;
   }
 
   /** Gives back the permit of one answered send. */
@@ -113,27 +135,89 @@ public final class Lane {
   }
 
   /** Takes no more sends; the queued ones still finish. */
-  public void shutdown() {
-    executor.shutdown();
+  public synchronized void shutdown() {
+    if (!stopped) {
+      stopped = true;
+      queue.add(STOP);
+    }
   }
 
   /** Waits up to {@code timeoutMillis} for the queued sends to finish after {@link #shutdown}. */
   public boolean awaitTermination(long timeoutMillis) throws InterruptedException {
-    return executor.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS);
+    thread.join(timeoutMillis);
+    return !thread.isAlive();
+  }
+
+  private void run() {
+    List<Task> pass = new ArrayList<>(MAX_DRAIN);
+    List<byte[]> dedupKeys = new ArrayList<>(MAX_DRAIN);
+    while (true) {
+      pass.clear();
+      try {
+        pass.add(queue.take());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      queue.drainTo(pass, MAX_DRAIN - 1);
+      boolean stop = pass.remove(STOP); // the last task: submit queues nothing behind it
+      if (!pass.isEmpty()) {
+        runPass(pass, dedupKeys);
+      }
+      if (stop) {
+        return;
+      }
+    }
+  }
+
+  /** One dedup read for the whole pass, then each send in order. */
+  private void runPass(List<Task> pass, List<byte[]> dedupKeys) {
+    dedupKeys.clear();
+    for (Task t : pass) {
+      ValidSend send = t.send();
+      dedupKeys.add(ChainKeys.dedup(send.userId(), send.deviceId(), send.clientMsgId()));
+    }
+    List<byte[]> stored;
+    try {
+      stored = kv.multiGet(dedupKeys);
+    } catch (RuntimeException e) {
+      for (Task t : pass) {
+        handle(t, CompletableFuture.failedFuture(e));
+      }
+      return;
+    }
+    for (int i = 0; i < pass.size(); i++) {
+      Task t = pass.get(i);
+      CompletableFuture<Outcome> outcome;
+      try {
+        outcome = process(t.send(), stored.get(i));
+      } catch (Throwable e) {
+        outcome = CompletableFuture.failedFuture(e);
+      }
+      handle(t, outcome);
+    }
+  }
+
+  private void handle(Task t, CompletableFuture<Outcome> outcome) {
+    try {
+      t.handler().handle(outcome);
+    } catch (RuntimeException e) { // never let one send's handler end the lane thread
+      LOG.log(Level.SEVERE, "writer lane " + index + ": handler of a send to " + t.send().session().id() + " failed", e);
+    }
   }
 
   /** The outcome of one send: the ack, and whether it came from the dedup record. */
   public record Outcome(SendAck ack, Message message, boolean duplicate) {}
 
   /**
-   * Dedups and sequences {@code send} and hands it to the committer. Lane thread only.
+   * Answers {@code send} from its dedup record {@code stored} if there is one, else sequences it
+   * and hands it to the committer.
    *
    * @return completes once the send is durable (or answered from the dedup record); fails if it
    *     was not written, and then nothing was acknowledged
    * @throws RuntimeException if storage failed before the send was handed over
    */
-  public CompletableFuture<Outcome> process(ValidSend send) {
-    byte[] stored = kv.get(ChainKeys.dedup(send.userId(), send.deviceId(), send.clientMsgId()));
+  private CompletableFuture<Outcome> process(ValidSend send, byte[] stored) {
     if (stored != null) {
       return CompletableFuture.completedFuture(new Outcome(parseAck(stored, send), null, true));
     }
