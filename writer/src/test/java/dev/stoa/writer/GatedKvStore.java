@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real store with test switches on {@link #write}: hold every write until released, or fail
- * writes (all, or the next n) with a storage error; and on {@link #multiGet}: hold reads until
- * released, fail the next n, and record how many keys each one asked for. Other reads and
- * compare-and-set pass through.
+ * writes (all, or the next n) with a storage error; and on reads of dedup records ({@code d/}
+ * keys, by {@link #get} or {@link #multiGet}): hold them until released, fail the next n, and record
+ * how many keys each read asked for. Other reads, compare-and-set and scans pass through.
  */
 final class GatedKvStore implements KvStore {
   private final KvStore delegate;
@@ -22,10 +22,10 @@ final class GatedKvStore implements KvStore {
   final AtomicBoolean failWrites = new AtomicBoolean();
   /** Fails this many of the next writes, then lets writes through again. */
   final AtomicInteger failNextWrites = new AtomicInteger();
-  private volatile CountDownLatch readGate = new CountDownLatch(0);
-  final CountDownLatch multiGetEntered = new CountDownLatch(1);
-  final AtomicInteger failNextMultiGets = new AtomicInteger();
-  final List<Integer> multiGetSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile CountDownLatch dedupReadGate = new CountDownLatch(0);
+  final CountDownLatch dedupReadEntered = new CountDownLatch(1);
+  final AtomicInteger failNextDedupReads = new AtomicInteger();
+  final List<Integer> dedupReadSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   GatedKvStore(KvStore delegate) {
     this.delegate = delegate;
@@ -41,33 +41,41 @@ final class GatedKvStore implements KvStore {
 
   @Override
   public byte[] get(byte[] key) {
+    gateDedupRead(List.of(key));
     return delegate.get(key);
   }
 
-  void holdReads() {
-    readGate = new CountDownLatch(1);
+  void holdDedupReads() {
+    dedupReadGate = new CountDownLatch(1);
   }
 
-  void releaseReads() {
-    readGate.countDown();
+  void releaseDedupReads() {
+    dedupReadGate.countDown();
   }
 
   @Override
   public List<byte[]> multiGet(List<byte[]> keys) {
-    multiGetSizes.add(keys.size());
-    multiGetEntered.countDown();
+    gateDedupRead(keys);
+    return delegate.multiGet(keys);
+  }
+
+  private void gateDedupRead(List<byte[]> keys) {
+    if (keys.isEmpty() || !keys.stream().allMatch(k -> k.length > 2 && k[0] == 'd' && k[1] == '/')) {
+      return;
+    }
+    dedupReadSizes.add(keys.size());
+    dedupReadEntered.countDown();
     try {
-      if (!readGate.await(10, TimeUnit.SECONDS)) {
+      if (!dedupReadGate.await(10, TimeUnit.SECONDS)) {
         throw new IllegalStateException("test read gate not released within 10 s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-    if (failNextMultiGets.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+    if (failNextDedupReads.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw new IllegalStateException("injected read failure");
     }
-    return delegate.multiGet(keys);
   }
 
   @Override

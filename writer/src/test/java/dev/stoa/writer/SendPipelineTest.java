@@ -450,15 +450,15 @@ class SendPipelineTest {
 
   @Test
   void sendsQueuedBehindABusyLaneShareOneDedupReadAndAFailedReadFailsOnlyItsOwn() throws Exception {
-    kv.holdReads();
+    kv.holdDedupReads();
     Future<SendResult> first = pipeline.send(send("alice", "phone", 7, "q-0", "user:bob", "0"));
-    assertThat(kv.multiGetEntered.await(10, TimeUnit.SECONDS)).as("the lane is inside the first read").isTrue();
+    assertThat(kv.dedupReadEntered.await(10, TimeUnit.SECONDS)).as("the lane is inside the first read").isTrue();
     List<Future<SendResult>> queued = new ArrayList<>();
     for (int i = 1; i <= 30; i++) {
       queued.add(pipeline.send(send("alice", "phone", 7, "q-" + i, "user:bob", "" + i)));
     }
     queued.add(pipeline.send(send("alice", "phone", 7, "q-0", "user:bob", "0"))); // a resend of the first
-    kv.releaseReads();
+    kv.releaseDedupReads();
 
     SendAck firstAck = await(first).getAck();
     assertThat(firstAck.getCode()).isEqualTo(Code.OK);
@@ -469,10 +469,10 @@ class SendPipelineTest {
       assertThat(ack.getPreSeq()).isEqualTo(firstAck.getSeq() + i);
     }
     assertThat(await(queued.get(30)).getAck()).as("the resend answers the first ack").isEqualTo(firstAck);
-    assertThat(kv.multiGetSizes).as("keys per dedup read: the first send alone, then the 30 queued behind it "
+    assertThat(kv.dedupReadSizes).as("keys per dedup read: the first send alone, then the 30 queued behind it "
         + "(the resend of q-0 waited for the first's answer, not for the lane)").containsExactly(1, 30);
 
-    kv.failNextMultiGets.set(1);
+    kv.failNextDedupReads.set(1);
     assertThatThrownBy(() -> await(pipeline.send(send("alice", "phone", 7, "q-31", "user:bob", "x"))))
         .hasMessageContaining("injected read failure");
     SendAck after = sendOk(send("alice", "phone", 7, "q-32", "user:bob", "y")).getAck();

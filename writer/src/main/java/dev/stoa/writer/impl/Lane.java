@@ -10,6 +10,7 @@ import dev.stoa.proto.client.Message;
 import dev.stoa.proto.client.SendAck;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +26,8 @@ import java.util.logging.Logger;
  * One lane of the writer: a single platform thread that sequences the sends of its sessions in
  * arrival order and hands them to the {@link Committer} without waiting for the commit. The thread
  * takes every send queued since its last pass at once (up to {@value #MAX_DRAIN}) and reads their
- * dedup records with one {@link KvStore#multiGet}: one storage call and one wake-up per pass
- * instead of per send when the lane is busy. Every
+ * dedup records with one {@link KvStore#multiGet} (a lone send with a get): one storage call and
+ * one wake-up per pass instead of per send when the lane is busy. Every
  * session maps to exactly one lane and the committer writes in submission order, so the sends of a
  * session are sequenced in arrival order and committed in seq order, and a device's sends keep
  * their order. At most {@code queueMax} sends are accepted by a lane and not yet answered (queued
@@ -179,7 +180,8 @@ public final class Lane {
     }
     List<byte[]> stored;
     try {
-      stored = kv.multiGet(dedupKeys);
+      // a lone send (an idle lane) is cheaper as a get: multiGet's setup costs more than it saves
+      stored = dedupKeys.size() == 1 ? Collections.singletonList(kv.get(dedupKeys.get(0))) : kv.multiGet(dedupKeys);
     } catch (RuntimeException e) {
       for (Task t : pass) {
         handle(t, CompletableFuture.failedFuture(e));
