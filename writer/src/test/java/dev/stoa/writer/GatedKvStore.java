@@ -59,20 +59,24 @@ final class GatedKvStore implements KvStore {
     return delegate.multiGet(keys);
   }
 
+  private static void pass(CountDownLatch gate, String what) {
+    try {
+      if (!gate.await(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("test " + what + " gate not released within 10 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private void gateDedupRead(List<byte[]> keys) {
     if (keys.isEmpty() || !keys.stream().allMatch(k -> k.length > 2 && k[0] == 'd' && k[1] == '/')) {
       return;
     }
     dedupReadSizes.add(keys.size());
     dedupReadEntered.countDown();
-    try {
-      if (!dedupReadGate.await(10, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("test read gate not released within 10 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    pass(dedupReadGate, "dedup read");
     if (failNextDedupReads.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw new IllegalStateException("injected read failure");
     }
@@ -81,14 +85,7 @@ final class GatedKvStore implements KvStore {
   @Override
   public void write(KvBatch batch) {
     writeEntered.countDown();
-    try {
-      if (!gate.await(10, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("test gate not released within 10 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    pass(gate, "write");
     if (failWrites.get() || failNextWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw new IllegalStateException("injected storage failure");
     }

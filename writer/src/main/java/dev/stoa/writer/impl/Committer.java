@@ -119,15 +119,7 @@ public final class Committer {
   private void run() {
     List<Prepared> round = new ArrayList<>(MAX_BATCH);
     boolean running = true;
-    while (running) {
-      round.clear();
-      try {
-        round.add(queue.take());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-      queue.drainTo(round, MAX_BATCH - 1);
+    while (running && Batches.take(queue, round, MAX_BATCH)) {
       if (round.removeIf(p -> p == STOP)) {
         running = false;
         queue.drainTo(round);

@@ -152,15 +152,7 @@ public final class Lane {
   private void run() {
     List<Task> pass = new ArrayList<>(MAX_DRAIN);
     List<byte[]> dedupKeys = new ArrayList<>(MAX_DRAIN);
-    while (true) {
-      pass.clear();
-      try {
-        pass.add(queue.take());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      queue.drainTo(pass, MAX_DRAIN - 1);
+    while (Batches.take(queue, pass, MAX_DRAIN)) {
       boolean stop = pass.remove(STOP); // the last task: submit queues nothing behind it
       if (!pass.isEmpty()) {
         runPass(pass, dedupKeys);

@@ -55,15 +55,7 @@ final class Syncer {
   private void run() {
     List<Round> rounds = new ArrayList<>();
     boolean running = true;
-    while (running) {
-      rounds.clear();
-      try {
-        rounds.add(queue.take());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-      queue.drainTo(rounds);
+    while (running && Batches.take(queue, rounds, Integer.MAX_VALUE)) {
       if (rounds.removeIf(r -> r == STOP)) {
         running = false;
       }
