@@ -1,7 +1,10 @@
 package dev.stoa.state.impl;
 
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.stoa.proto.client.Message;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -36,12 +39,21 @@ public record PushRecord(String gatewayId, int attempts, Message message) {
     return new PushRecord(gatewayId, attempts == Integer.MAX_VALUE ? attempts : attempts + 1, message);
   }
 
+  /** The record's bytes; the message is serialized straight into them (one array per record). */
   public byte[] encode() {
     byte[] gateway = gatewayId.getBytes(StandardCharsets.UTF_8);
-    byte[] body = message.toByteArray();
-    return ByteBuffer.allocate(HEADER + gateway.length + body.length)
-        .put(VERSION).putInt(attempts).putShort((short) gateway.length).put(gateway).put(body)
-        .array();
+    int bodyAt = HEADER + gateway.length;
+    int bodySize = message.getSerializedSize();
+    byte[] out = new byte[bodyAt + bodySize];
+    ByteBuffer.wrap(out).put(VERSION).putInt(attempts).putShort((short) gateway.length).put(gateway);
+    CodedOutputStream body = CodedOutputStream.newInstance(out, bodyAt, bodySize);
+    try {
+      message.writeTo(body);
+    } catch (IOException e) { // cannot happen: the array is sized to the message
+      throw new UncheckedIOException("push record of msgId " + message.getMsgId() + ": " + e.getMessage(), e);
+    }
+    body.checkNoSpaceLeft();
+    return out;
   }
 
   /** Parses {@link #encode} output; throws IllegalArgumentException saying what is wrong. */

@@ -27,6 +27,8 @@ class PushRecordTest {
 
     assertThat(Arrays.copyOf(bytes, 9)).containsExactly(1, 0, 0, 0, 2, 0, 2, 'g', 'w');
     assertThat(bytes).hasSize(9 + MESSAGE.getSerializedSize());
+    assertThat(Arrays.copyOfRange(bytes, 9, bytes.length)).as("the message's protobuf bytes after the header")
+        .isEqualTo(MESSAGE.toByteArray());
   }
 
   @Test
