@@ -62,7 +62,7 @@ public final class Committer {
   static final int MAX_BATCH = 512;
   static final int ALLOCATOR_THREADS = 16;
   private static final Logger LOG = Logger.getLogger(Committer.class.getName());
-  private static final Prepared STOP = new Prepared(null, 0, 0, 0, 0, 0, null, null);
+  private static final Prepared STOP = new Prepared(null, null, 0, 0, 0, 0, 0, null, null);
 
   private final KvStore kv;
   private final int blockSize;
@@ -227,7 +227,7 @@ public final class Committer {
     for (int i = 0; i < userSeqs.length; i++) {
       userChain.append(batch, members.get(i), new UserEntry(userSeqs[i], sessionId, p.seq(), msgId));
     }
-    batch.put(ChainKeys.dedup(send.userId(), send.deviceId(), send.clientMsgId()), ack.toByteArray());
+    batch.put(p.dedupKey(), ack.toByteArray());
     return new Committed(ack, message);
   }
 

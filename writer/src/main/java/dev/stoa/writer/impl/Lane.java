@@ -184,7 +184,7 @@ public final class Lane {
       Task t = pass.get(i);
       CompletableFuture<Outcome> outcome;
       try {
-        outcome = process(t.send(), stored.get(i));
+        outcome = process(t.send(), dedupKeys.get(i), stored.get(i));
       } catch (Throwable e) {
         outcome = CompletableFuture.failedFuture(e);
       }
@@ -204,14 +204,15 @@ public final class Lane {
   public record Outcome(SendAck ack, Message message, boolean duplicate) {}
 
   /**
-   * Answers {@code send} from its dedup record {@code stored} if there is one, else sequences it
-   * and hands it to the committer.
+   * Answers {@code send} from its dedup record {@code stored} (read under {@code dedupKey}) if there
+   * is one, else sequences it and hands it to the committer, which writes its ack under
+   * {@code dedupKey}.
    *
    * @return completes once the send is durable (or answered from the dedup record); fails if it
    *     was not written, and then nothing was acknowledged
    * @throws RuntimeException if storage failed before the send was handed over
    */
-  private CompletableFuture<Outcome> process(ValidSend send, byte[] stored) {
+  private CompletableFuture<Outcome> process(ValidSend send, byte[] dedupKey, byte[] stored) {
     if (stored != null) {
       return CompletableFuture.completedFuture(new Outcome(parseAck(stored, send), null, true));
     }
@@ -236,7 +237,7 @@ public final class Lane {
     if (msgId <= 0) {
       throw new IllegalStateException("msgId generator returned " + msgId + ", expected a positive id");
     }
-    Prepared prepared = new Prepared(send, seq, cursor.lastSeq, msgId, cursor.lastMsgId, clock.millis(),
+    Prepared prepared = new Prepared(send, dedupKey, seq, cursor.lastSeq, msgId, cursor.lastMsgId, clock.millis(),
         cursor, new CompletableFuture<>());
     cursor.lastSeq = seq;
     cursor.lastMsgId = msgId;
