@@ -1,6 +1,7 @@
 package dev.stoa.state.impl;
 
 import dev.stoa.proto.client.Message;
+import io.micrometer.core.instrument.Counter;
 import io.netty.util.Timeout;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -220,34 +223,38 @@ public final class DeliveryEngine {
 
   private void track(ConnectionTable.Entry entry, long msgId, Message message) {
     if (connections.pendingCount() >= pendingMax) {
-      overflow(entry.connId, msgId, "pending state holds " + connections.pendingCount() + " of max " + pendingMax);
+      overflow(entry.connId, msgId, () -> "pending state holds " + connections.pendingCount() + " of max " + pendingMax);
       return;
     }
     try {
       store.put(entry.connId, msgId, new PushRecord(entry.gatewayId, 1, message));
     } catch (RuntimeException e) {
-      overflow(entry.connId, msgId, "state map " + store.file() + " refused the record: " + e);
+      overflow(entry.connId, msgId, () -> "state map " + store.file() + " refused the record: " + e);
       return;
     }
     arm(entry, msgId, wheel.delayAfter(1));
   }
 
-  private void overflow(long connId, long msgId, String why) {
-    metrics.pendingOverflow.increment();
-    double count = metrics.pendingOverflow.count();
-    if (count == 1 || count % 1000 == 0) {
-      LOG.warning(() -> "push of msgId " + msgId + " to connId " + connId
-          + " delivered once without retransmit (" + (long) count + " so far): " + why);
-    }
+  private void overflow(long connId, long msgId, Supplier<String> why) {
+    countAndWarnRarely(metrics.pendingOverflow, count -> "push of msgId " + msgId + " to connId " + connId
+        + " delivered once without retransmit (" + count + " so far): " + why.get());
   }
 
   private void deferred(long msgId, long connId, long lagMs) {
-    metrics.retransmitsDeferred.increment();
-    double count = metrics.retransmitsDeferred.count();
+    countAndWarnRarely(metrics.retransmitsDeferred, count -> "retransmit of msgId " + msgId + " to connId " + connId
+        + " put off: it reached the lane " + lagMs + " ms after its timer fired (state.retransmit.defer.lag.ms="
+        + deferLagMs + "); " + count + " put off so far");
+  }
+
+  /**
+   * Counts one event and logs it the first time and every 1,000th after, so an overload that
+   * repeats it does not flood the log; the message (given the count) is built only when logged.
+   */
+  private static void countAndWarnRarely(Counter counter, LongFunction<String> message) {
+    counter.increment();
+    long count = (long) counter.count();
     if (count == 1 || count % 1000 == 0) {
-      LOG.warning(() -> "retransmit of msgId " + msgId + " to connId " + connId + " put off: it reached the lane "
-          + lagMs + " ms after its timer fired (state.retransmit.defer.lag.ms=" + deferLagMs + "); "
-          + (long) count + " put off so far");
+      LOG.warning(message.apply(count));
     }
   }
 
