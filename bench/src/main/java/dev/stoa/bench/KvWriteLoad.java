@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * entries, dedup record) added to a batch, {@code --batch} messages per relaxed write followed by
  * one WAL sync, as the writer's group commit does at saturation. Reports messages/s and the
  * process CPU per message, RocksDB's background flushes and compactions included, so a storage
- * change is measured apart from the noise of the full system.
+ * change is measured apart from the noise of the full system; then the flush and compaction work
+ * of each column family.
  *
  * <p>{@code KvWriteLoad [--messages=1500000] [--sessions=50] [--batch=100] [--body-bytes=64]
  * [--dir=<new temp dir>]}; the directory is deleted at the end unless given.
@@ -106,6 +107,7 @@ public final class KvWriteLoad {
       double cpuUs = (os.getProcessCpuTime() - cpu0) / 1e3;
       System.out.printf("kv-write-load: %d messages in %.1f s: %.0f msg/s, process CPU %.1f us/msg%n",
           messages, seconds, messages / seconds, cpuUs / messages);
+      kv.familyStats().forEach(stats -> System.out.println("kv-write-load:   " + stats));
     } finally {
       if (!keep) {
         try (Stream<Path> files = Files.walk(dir)) {

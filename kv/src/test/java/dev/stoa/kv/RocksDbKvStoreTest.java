@@ -68,6 +68,52 @@ class RocksDbKvStoreTest extends KvStoreContractTest {
         "stoa_kv_reads_total", "stoa_kv_cas_total{result=\"mismatch\"}");
   }
 
+  @Test
+  void reportsFlushWorkPerFamilyAndDropsItsMetersOnClose() {
+    KvBatch batch = KvBatch.durable();
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 2_000; i++) {
+      byte[] body = new byte[200]; // random, so that compression leaves about 400 KB
+      random.nextBytes(body);
+      batch.put(b("m/" + (1_000_000 + i)), body);
+    }
+    store.write(batch);
+    RocksDbKvStore kv = (RocksDbKvStore) store;
+    kv.flush();
+    List<FamilyStats> stats = kv.familyStats();
+    assertThat(stats).extracting(FamilyStats::family).containsExactly("default", "bodies", "dedup");
+    assertThat(stats.get(1).flushAndCompactionWriteBytes()).as("the bodies written").isGreaterThan(300_000L);
+    assertThat(stats.get(2).flushAndCompactionWriteBytes()).as("no dedup record written").isZero();
+    assertThat(stats.get(1).writeStops()).isZero();
+    assertThat(Metrics.scrape()).contains("stoa_kv_flush_compaction_write_bytes_total{family=\"bodies\"}",
+        "stoa_kv_pending_compaction_bytes{family=\"dedup\"}", "stoa_kv_write_stalls_total{family=\"default\",kind=\"stop\"}");
+    store.close();
+    assertThat(Metrics.scrape()).doesNotContain("stoa_kv_pending_compaction_bytes");
+    assertThatThrownBy(kv::familyStats).isInstanceOf(KvException.class).hasMessageContaining("closed");
+  }
+
+  @Test
+  void theDefaultFamilyCompactsLevelZeroInLargerGroupsThanTheOthers() throws Exception {
+    Path options;
+    try (var files = Files.list(dir)) {
+      options = files.filter(p -> p.getFileName().toString().startsWith("OPTIONS-")).sorted().reduce((a, c) -> c)
+          .orElseThrow();
+    }
+    String text = Files.readString(options);
+    assertThat(level0Trigger(text, "default")).isEqualTo(RocksDbKvStore.DEFAULT_FAMILY_LEVEL0_FILES_PER_COMPACTION);
+    assertThat(level0Trigger(text, "bodies")).isEqualTo(4);
+    assertThat(level0Trigger(text, "dedup")).isEqualTo(4);
+  }
+
+  /** level0_file_num_compaction_trigger of one family's section in a RocksDB OPTIONS file. */
+  private static int level0Trigger(String optionsFile, String family) {
+    int section = optionsFile.indexOf("[CFOptions \"" + family + "\"]");
+    assertThat(section).as("section of family " + family).isNotNegative();
+    int key = optionsFile.indexOf("level0_file_num_compaction_trigger=", section);
+    int end = optionsFile.indexOf('\n', key);
+    return Integer.parseInt(optionsFile.substring(key + "level0_file_num_compaction_trigger=".length(), end).trim());
+  }
+
   private static List<String> familiesIn(Path dir) throws Exception {
     try (Options options = new Options()) {
       return RocksDB.listColumnFamilies(options, dir.toString()).stream()
