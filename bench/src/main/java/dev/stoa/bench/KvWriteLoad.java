@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 
 /**
  * The storage half of a one-to-one send, without network or threads in between: for each message
- * the writer's dedup read, then the writer's keys (body, session entry and last pointer, both user
+ * the writer's dedup read, then the writer's keys (body, session entry, both user
  * entries, dedup record) added to a batch, {@code --batch} messages per relaxed write followed by
  * one WAL sync, as the writer's group commit does at saturation. Reports messages/s and the
  * process CPU per message, RocksDB's background flushes and compactions included, so a storage

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The narrow ordered key-value store every Stoa storage path sits on (DESIGN.md §4): byte keys
- * ordered by unsigned lexicographic comparison, point reads, batched writes, forward range scans
+ * ordered by unsigned lexicographic comparison, point reads, batched writes, range scans both ways
  * and compare-and-set. Implementations: {@code RocksDbKvStore} (embedded default) and, later,
  * TiKV RawKV; both pass {@code KvStoreContractTest}.
  *
@@ -42,6 +42,12 @@ public interface KvStore extends AutoCloseable {
    * are fresh copies.
    */
   List<KeyValue> scan(byte[] startInclusive, byte[] endExclusive, int limit);
+
+  /**
+   * As {@link #scan}, but the entries nearest {@code endExclusive} first (descending): the newest
+   * entries of a range whose keys end in a big-endian number, such as the head of a chain.
+   */
+  List<KeyValue> scanReverse(byte[] startInclusive, byte[] endExclusive, int limit);
 
   /**
    * Atomically sets {@code key} to {@code update} if its current value equals {@code expected}

@@ -405,30 +405,40 @@ public final class RocksDbKvStore implements KvStore {
 
   @Override
   public List<KeyValue> scan(byte[] startInclusive, byte[] endExclusive, int limit) {
+    return scan("scan", startInclusive, endExclusive, limit, false);
+  }
+
+  @Override
+  public List<KeyValue> scanReverse(byte[] startInclusive, byte[] endExclusive, int limit) {
+    return scan("scanReverse", startInclusive, endExclusive, limit, true);
+  }
+
+  private List<KeyValue> scan(String op, byte[] startInclusive, byte[] endExclusive, int limit, boolean reverse) {
     if (startInclusive == null) {
-      throw new IllegalArgumentException("scan: start must not be null (use an empty array for"
+      throw new IllegalArgumentException(op + ": start must not be null (use an empty array for"
           + " the first key)");
     }
     if (limit < 0) {
-      throw new IllegalArgumentException("scan: limit must be >= 0, got " + limit);
+      throw new IllegalArgumentException(op + ": limit must be >= 0, got " + limit);
     }
     List<KeyValue> out = new ArrayList<>(Math.min(limit, 1024));
     if (limit == 0 || (endExclusive != null
         && Arrays.compareUnsigned(startInclusive, endExclusive) >= 0)) {
       return out;
     }
-    enter("scan");
+    enter(op);
     long start = System.nanoTime();
     try {
       int[] overlapping = KeyFamilies.overlapping(startInclusive, endExclusive);
       if (overlapping.length == 1 || families[KeyFamilies.BODIES] == families[KeyFamilies.DEFAULT]) {
-        scanFamily(families[overlapping[0]], startInclusive, endExclusive, limit, out);
+        scanFamily(families[overlapping[0]], startInclusive, endExclusive, limit, reverse, out);
       } else {
         // rare: a range across families; each holds a disjoint set of keys, so merge by key
         for (int f : overlapping) {
-          scanFamily(families[f], startInclusive, endExclusive, limit, out);
+          scanFamily(families[f], startInclusive, endExclusive, limit, reverse, out);
         }
-        out.sort((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
+        out.sort(reverse ? (a, b) -> Arrays.compareUnsigned(b.key(), a.key())
+            : (a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
         if (out.size() > limit) {
           out.subList(limit, out.size()).clear();
         }
@@ -436,32 +446,43 @@ public final class RocksDbKvStore implements KvStore {
       scans.increment();
       return out;
     } catch (RocksDBException e) {
-      throw fail("scan", startInclusive, e);
+      throw fail(op, startInclusive, e);
     } finally {
       scanTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       exit();
     }
   }
 
-  /** Adds to {@code out} up to {@code limit} entries of {@code family} in [start, end), ascending. */
+  /**
+   * Adds to {@code out} up to {@code limit} entries of {@code family} in [start, end), ascending,
+   * or descending from the last one below {@code end} when {@code reverse}.
+   */
   private void scanFamily(ColumnFamilyHandle family, byte[] startInclusive, byte[] endExclusive, int limit,
-      List<KeyValue> out) throws RocksDBException {
+      boolean reverse, List<KeyValue> out) throws RocksDBException {
     int added = 0;
-    try (Slice upper = endExclusive == null ? null : new Slice(endExclusive);
+    try (Slice lower = startInclusive.length == 0 ? null : new Slice(startInclusive);
+        Slice upper = endExclusive == null ? null : new Slice(endExclusive);
         ReadOptions ro = new ReadOptions()) {
       if (upper != null) {
         ro.setIterateUpperBound(upper);
       }
+      if (lower != null) {
+        ro.setIterateLowerBound(lower);
+      }
       try (RocksIterator it = db.newIterator(family, ro)) {
-        it.seek(startInclusive);
+        if (reverse) {
+          it.seekToLast(); // the last key below the upper bound
+        } else {
+          it.seek(startInclusive);
+        }
         while (it.isValid() && added < limit) {
-          byte[] key = it.key();
-          if (endExclusive != null && Arrays.compareUnsigned(key, endExclusive) >= 0) {
-            break;
-          }
-          out.add(new KeyValue(key, it.value()));
+          out.add(new KeyValue(it.key(), it.value()));
           added++;
-          it.next();
+          if (reverse) {
+            it.prev();
+          } else {
+            it.next();
+          }
         }
         it.status();
       }

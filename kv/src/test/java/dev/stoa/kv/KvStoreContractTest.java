@@ -148,6 +148,11 @@ public abstract class KvStoreContractTest {
     assertThat(keysOf(store.scan(b("d/b"), b("m/\u0002"), 100)))
         .containsExactly("d/bob/web/c-9", "hs/c2c:a:b", "l/c2c:a:b", "m/\u0001");
     assertThat(keysOf(store.scan(b("c"), null, 3))).containsExactly("c", "d/alice/phone/c-1", "d/bob/web/c-9");
+    assertThat(keysOf(store.scanReverse(new byte[0], null, 100))).containsExactlyElementsOf(kinds.reversed());
+    assertThat(keysOf(store.scanReverse(b("d/b"), b("m/\u0002"), 3)))
+        .containsExactly("m/\u0001", "l/c2c:a:b", "hs/c2c:a:b");
+    assertThat(keysOf(store.scanReverse(b("m/"), b("m0"), 1))).containsExactly("m/\u0002");
+    assertThat(keysOf(store.scanReverse(b("s/c2c:a:b/"), b("s/c2c:a:b0"), 1))).containsExactly("s/c2c:a:b/\u0001");
     for (String k : kinds) {
       assertThat(store.get(b(k))).as(k).isEqualTo(b("v:" + k));
     }
@@ -179,6 +184,27 @@ public abstract class KvStoreContractTest {
     assertThat(keysOf(store.scan(b("f"), null, 10))).isEmpty();
     List<KeyValue> one = store.scan(b("e"), null, 10);
     assertThat(one.getFirst().value()).isEqualTo(b("E"));
+  }
+
+  @Test
+  void scanReverseBounds() {
+    for (String k : List.of("a", "b", "c", "d", "e")) {
+      put(b(k), b(k.toUpperCase()));
+    }
+    assertThat(keysOf(store.scanReverse(b("b"), b("d"), 100))).containsExactly("c", "b");
+    assertThat(keysOf(store.scanReverse(b("bb"), b("dd"), 100))).containsExactly("d", "c");
+    assertThat(keysOf(store.scanReverse(b("c"), null, 100))).containsExactly("e", "d", "c");
+    assertThat(keysOf(store.scanReverse(new byte[0], null, 2))).containsExactly("e", "d");
+    assertThat(keysOf(store.scanReverse(b("a"), b("e"), 1))).containsExactly("d");
+    assertThat(keysOf(store.scanReverse(b("a"), null, 0))).isEmpty();
+    assertThat(keysOf(store.scanReverse(b("d"), b("b"), 10))).isEmpty();
+    assertThat(keysOf(store.scanReverse(b("c"), b("c"), 10))).isEmpty();
+    assertThat(keysOf(store.scanReverse(b("0"), b("a"), 10))).isEmpty();
+    assertThat(store.scanReverse(b("a"), null, 10).getFirst().value()).isEqualTo(b("E"));
+    assertThatThrownBy(() -> store.scanReverse(null, null, 1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("start");
+    assertThatThrownBy(() -> store.scanReverse(b("a"), null, -1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("limit");
   }
 
   @Test

@@ -103,6 +103,11 @@ final class GatedKvStore implements KvStore {
   }
 
   @Override
+  public List<KeyValue> scanReverse(byte[] startInclusive, byte[] endExclusive, int limit) {
+    return delegate.scanReverse(startInclusive, endExclusive, limit);
+  }
+
+  @Override
   public boolean compareAndSet(byte[] key, byte[] expected, byte[] update) {
     return delegate.compareAndSet(key, expected, update);
   }

@@ -52,11 +52,6 @@ public final class ChainKeys {
     return concat(ascii("hu/"), id("userId", userId));
   }
 
-  /** {@code "l/" + sessionId}: the {@link SessionEntry} of the newest message of the session. */
-  public static byte[] sessionLast(String sessionId) {
-    return concat(ascii("l/"), id("sessionId", sessionId));
-  }
-
   /**
    * {@code "d/" + userId + "/" + deviceId + "/" + clientMsgId}: the dedup record of one send.
    * The clientMsgId is last, so it may contain {@code '/'}; it must be non-empty.

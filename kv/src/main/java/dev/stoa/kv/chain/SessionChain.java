@@ -9,8 +9,9 @@ import java.util.Optional;
 
 /**
  * The merge list of one session (DESIGN.md §4): entries {@code s/<sessionId>/<seq>} holding a
- * {@link SessionEntry}, plus {@code l/<sessionId>} holding a copy of the newest entry so a writer
- * finds the head without a reverse scan. Appends go into the caller's batch, so the body, the
+ * {@link SessionEntry}; the head is the last of them, found by a reverse scan (no pointer key is
+ * kept: it cost every message one more write, about a tenth of the storage CPU of a send, to
+ * spare the rare reverse scan of a writer loading the session). Appends go into the caller's batch, so the body, the
  * session entry and the user entries of a message are written together; keys are deterministic,
  * so re-applying the same batch is idempotent. The caller (the session's single sequencer owner)
  * must append in increasing seq order for {@link #last} to be the newest. Thread-safe (stateless
@@ -26,11 +27,9 @@ public final class SessionChain {
     this.store = store;
   }
 
-  /** Adds to {@code batch} the put of {@code e} under its seq and the put of the last pointer. */
+  /** Adds to {@code batch} the put of {@code e} under its seq. */
   public void append(KvBatch batch, String sessionId, SessionEntry e) {
-    byte[] value = e.encode();
-    batch.put(ChainKeys.sessionEntry(sessionId, e.seq()), value);
-    batch.put(ChainKeys.sessionLast(sessionId), value);
+    batch.put(ChainKeys.sessionEntry(sessionId, e.seq()), e.encode());
   }
 
   /** Up to {@code limit} entries with {@code seq > afterSeq}, ascending by seq. */
@@ -56,7 +55,8 @@ public final class SessionChain {
 
   /** The newest appended entry, or empty for a session without messages. */
   public Optional<SessionEntry> last(String sessionId) {
-    byte[] value = store.get(ChainKeys.sessionLast(sessionId));
-    return value == null ? Optional.empty() : Optional.of(SessionEntry.decode(value));
+    byte[] prefix = ChainKeys.sessionPrefix(sessionId);
+    List<KeyValue> newest = store.scanReverse(prefix, ChainKeys.prefixEnd(prefix), 1);
+    return newest.isEmpty() ? Optional.empty() : Optional.of(SessionEntry.decode(newest.getFirst().value()));
   }
 }

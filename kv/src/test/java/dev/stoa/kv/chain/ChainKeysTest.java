@@ -35,8 +35,6 @@ class ChainKeysTest {
     assertThat(new String(ChainKeys.sessionHead("group:g1"), StandardCharsets.UTF_8))
         .isEqualTo("hs/group:g1");
     assertThat(new String(ChainKeys.userHead("bob"), StandardCharsets.UTF_8)).isEqualTo("hu/bob");
-    assertThat(new String(ChainKeys.sessionLast("room:r"), StandardCharsets.UTF_8))
-        .isEqualTo("l/room:r");
     assertThat(new String(ChainKeys.dedup("bob", "phone", "c/1"), StandardCharsets.UTF_8))
         .isEqualTo("d/bob/phone/c/1");
     assertThat(ChainKeys.sessionEntry("é", 0)).startsWith(0x73, 0x2f, 0xc3, 0xa9, 0x2f);

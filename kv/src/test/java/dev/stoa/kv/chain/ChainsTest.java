@@ -66,13 +66,20 @@ class ChainsTest {
   }
 
   @Test
-  void appendPutsEntryAndLastInTheBatch() {
+  void appendPutsOnlyTheEntryAndLastFindsTheNewestBesideNeighbouringSessions() {
     KvBatch batch = KvBatch.durable();
     sessions.append(batch, "s", new SessionEntry(1, 10, 0, 0));
-    assertThat(batch.size()).isEqualTo(2);
+    assertThat(batch.size()).as("one key per message: no last pointer").isEqualTo(1);
     assertThat(sessions.last("s")).isEmpty();
     store.write(batch);
     assertThat(sessions.last("s")).contains(new SessionEntry(1, 10, 0, 0));
+    appendSession("s-", 1, 9); // sorts below "s/" + "s/"
+    appendSession("s:x", 1, 7); // sorts above the range of "s"
+    appendSession("s", 2, 3);
+    assertThat(sessions.last("s")).contains(new SessionEntry(3, 300, 2, 200));
+    assertThat(sessions.last("s-")).get().extracting(SessionEntry::seq).isEqualTo(9L);
+    assertThat(sessions.last("s:x")).get().extracting(SessionEntry::seq).isEqualTo(7L);
+    assertThat(sessions.last("s:")).isEmpty();
   }
 
   @Test

@@ -31,7 +31,7 @@ import java.util.logging.Logger;
  * The group commit of the writer: one thread takes the sends the lanes have sequenced, gives each
  * a userSeq in the user chain of every member, and writes up to {@value #MAX_BATCH}
  * of them in one {@link KvBatch} per round: for each send the body
- * ({@link ChainKeys#body}), the session-chain entry and last pointer, one user-chain entry per
+ * ({@link ChainKeys#body}), the session-chain entry, one user-chain entry per
  * member and the dedup record (the encoded {@link SendAck}). The round is written without waiting
  * for stable storage and handed to the {@link Syncer}, which completes its sends once a sync has
  * made it durable; meanwhile this thread writes the next round. If the write fails, every send of
