@@ -89,6 +89,8 @@ public final class RocksDbKvStore implements KvStore {
   /** By {@link KeyFamilies} index; in a directory from before the split, all three are the default family. */
   private final ColumnFamilyHandle[] families = new ColumnFamilyHandle[KeyFamilies.NAMES.size()];
   private final List<ColumnFamilyHandle> opened = new ArrayList<>();
+  /** RocksDB's id of the family holding each {@link KeyFamilies} index. */
+  private final int[] familyIdOf = new int[KeyFamilies.NAMES.size()];
   private final WriteOptions syncWrite;
   private final WriteOptions relaxedWrite;
   private final ReadOptions readOptions;
@@ -161,6 +163,7 @@ public final class RocksDbKvStore implements KvStore {
       db = RocksDB.open(dbOptions, dir.toString(), descriptors, opened);
       for (int f = 0; f < families.length; f++) {
         families[f] = opened.get(split ? f : KeyFamilies.DEFAULT);
+        familyIdOf[f] = families[f].getID();
       }
       if (!split) {
         LOG.info(() -> "kv: " + dir + " predates the column families " + KeyFamilies.NAMES.subList(1, 3)
@@ -350,15 +353,12 @@ public final class RocksDbKvStore implements KvStore {
     }
     enter("write");
     long start = System.nanoTime();
-    try (WriteBatch wb = new WriteBatch()) {
-      for (KvBatch.Op op : inKeyOrder(batch.ops())) {
-        ColumnFamilyHandle family = families[KeyFamilies.of(op.key())];
-        if (op.value() == null) {
-          wb.delete(family, op.key());
-        } else {
-          wb.put(family, op.key(), op.value());
-        }
-      }
+    List<KvBatch.Op> ops = inKeyOrder(batch.ops());
+    int[] familyIds = new int[ops.size()];
+    for (int i = 0; i < familyIds.length; i++) {
+      familyIds[i] = familyIdOf[KeyFamilies.of(ops.get(i).key())];
+    }
+    try (WriteBatch wb = new WriteBatch(SerializedWriteBatch.encode(ops, familyIds))) {
       db.write(batch.isDurable() ? syncWrite : relaxedWrite, wb);
       writes.increment();
       writeOps.increment(batch.size());

@@ -114,6 +114,46 @@ class RocksDbKvStoreTest extends KvStoreContractTest {
     return Integer.parseInt(optionsFile.substring(key + "level0_file_num_compaction_trigger=".length(), end).trim());
   }
 
+  @Test
+  void aBatchSerializedInJavaHasTheBytesOfOneBuiltByRocksDb() throws Exception {
+    Path raw = tmp.resolve("raw");
+    List<org.rocksdb.ColumnFamilyDescriptor> descriptors = List.of(
+        new org.rocksdb.ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY),
+        new org.rocksdb.ColumnFamilyDescriptor(b("one")), new org.rocksdb.ColumnFamilyDescriptor(b("two")));
+    List<org.rocksdb.ColumnFamilyHandle> handles = new java.util.ArrayList<>();
+    try (org.rocksdb.DBOptions options = new org.rocksdb.DBOptions().setCreateIfMissing(true)
+            .setCreateMissingColumnFamilies(true);
+        RocksDB db = RocksDB.open(options, raw.toString(), descriptors, handles);
+        org.rocksdb.WriteBatch expected = new org.rocksdb.WriteBatch()) {
+      byte[] big = new byte[20_000]; // a three-byte length
+      big[7] = 9;
+      List<KvBatch.Op> ops = List.of(new KvBatch.Op(b("a"), b("1")), new KvBatch.Op(b("b"), null),
+          new KvBatch.Op(b("c"), big), new KvBatch.Op(b("d"), new byte[0]), new KvBatch.Op(new byte[200], b("x")),
+          new KvBatch.Op(b("e"), null));
+      int[] family = {0, 2, 1, 2, 0, 1};
+      for (int i = 0; i < ops.size(); i++) {
+        KvBatch.Op op = ops.get(i);
+        if (op.value() == null) {
+          expected.delete(handles.get(family[i]), op.key());
+        } else {
+          expected.put(handles.get(family[i]), op.key(), op.value());
+        }
+      }
+      int[] ids = java.util.Arrays.stream(family).map(f -> handles.get(f).getID()).toArray();
+      byte[] ours = SerializedWriteBatch.encode(ops, ids);
+      assertThat(ours).isEqualTo(expected.data());
+      try (org.rocksdb.WriteBatch decoded = new org.rocksdb.WriteBatch(ours);
+          org.rocksdb.WriteOptions sync = new org.rocksdb.WriteOptions().setSync(true)) {
+        assertThat(decoded.count()).isEqualTo(6);
+        db.write(sync, decoded);
+      }
+      assertThat(db.get(handles.get(1), b("c"))).isEqualTo(big);
+      assertThat(db.get(handles.get(2), b("d"))).isEmpty();
+      assertThat(db.get(b("c"))).as("not in the default family").isNull();
+      handles.forEach(org.rocksdb.ColumnFamilyHandle::close);
+    }
+  }
+
   private static List<String> familiesIn(Path dir) throws Exception {
     try (Options options = new Options()) {
       return RocksDB.listColumnFamilies(options, dir.toString()).stream()
