@@ -137,7 +137,7 @@ public final class SendPipeline implements Writer, AutoCloseable {
     if (!lane.submit(send, outcome -> outcome.whenComplete((done, failure) -> {
       lane.release();
       answer(send, key, replyTo, start, done, failure);
-    }))) {
+    }), context)) {
       inFlight.remove(key, answer);
       metrics.rejected(Code.UNAVAILABLE, start);
       SendResult overloaded = rejection(request, Code.UNAVAILABLE, "writer overloaded, retry: lane "

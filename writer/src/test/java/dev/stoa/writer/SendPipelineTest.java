@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stoa.common.metrics.Metrics;
+import dev.stoa.common.StoaException;
 import dev.stoa.kv.KvStore;
 import dev.stoa.kv.RocksDbKvStore;
 import dev.stoa.kv.chain.ChainKeys;
@@ -477,6 +478,42 @@ class SendPipelineTest {
         .hasMessageContaining("injected read failure");
     SendAck after = sendOk(send("alice", "phone", 7, "q-32", "user:bob", "y")).getAck();
     assertThat(after.getSeq()).as("the lane goes on; the failed send took no seq").isEqualTo(firstAck.getSeq() + 31);
+  }
+
+  @Test
+  void sendsOfOneEventLoopRoundReachTheLaneTogether() throws Exception {
+    Context loop = vertx.getOrCreateContext();
+    List<Future<SendResult>> answers = new CopyOnWriteArrayList<>();
+    CountDownLatch submitted = new CountDownLatch(1);
+    loop.runOnContext(v -> { // as a round of reads does: many sends before the loop runs its tasks
+      for (int i = 0; i < 20; i++) {
+        answers.add(pipeline.send(send("alice", "phone", 7, "r-" + i, "user:bob", "" + i)));
+      }
+      submitted.countDown();
+    });
+    assertThat(submitted.await(10, TimeUnit.SECONDS)).isTrue();
+    long previousSeq = 0;
+    for (Future<SendResult> answer : answers) {
+      SendAck ack = await(answer).getAck();
+      assertThat(ack.getCode()).isEqualTo(Code.OK);
+      assertThat(ack.getSeq()).as("in submission order").isGreaterThan(previousSeq);
+      previousSeq = ack.getSeq();
+    }
+    assertThat(kv.dedupReadSizes).as("one hand-over, one wake-up, one dedup read of all 20").containsExactly(20);
+
+    // a send accepted in a round whose lane stops before the round ends is answered, not dropped
+    CountDownLatch late = new CountDownLatch(1);
+    List<String> codes = new CopyOnWriteArrayList<>();
+    loop.runOnContext(v -> {
+      pipeline.send(send("alice", "phone", 7, "r-late", "user:bob", "z")).onComplete(ar -> {
+        codes.add(ar.succeeded() ? ar.result().getAck().getCode().name()
+            : ar.cause() instanceof StoaException e ? e.code().name() + ": " + e.getMessage() : ar.cause().toString());
+        late.countDown();
+      });
+      pipeline.close(); // the lanes stop while the send is still held by this round
+    });
+    assertThat(late.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(codes.getFirst()).startsWith("UNAVAILABLE: writer lane ").contains("stopped before the send was queued");
   }
 
   @Test

@@ -1,13 +1,16 @@
 package dev.stoa.writer.impl;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.stoa.common.StoaException;
 import dev.stoa.kv.KvStore;
 import dev.stoa.kv.chain.BlockSequencer;
 import dev.stoa.kv.chain.ChainKeys;
 import dev.stoa.kv.chain.SessionChain;
 import dev.stoa.kv.chain.SessionEntry;
+import dev.stoa.proto.client.Code;
 import dev.stoa.proto.client.Message;
 import dev.stoa.proto.client.SendAck;
+import io.vertx.core.Context;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -59,7 +62,8 @@ public final class Lane {
   @FunctionalInterface
   public interface Handler {
     /**
-     * Runs on the lane thread; must not block. {@code outcome} completes once the send is durable
+     * Runs on the lane thread (or, for a send whose lane stopped before it was queued, on the
+     * submitting event loop, with an UNAVAILABLE failure); must not block. {@code outcome} completes once the send is durable
      * (or at once, from the dedup record); it fails if the send was not written, and then nothing
      * was acknowledged.
      */
@@ -78,6 +82,8 @@ public final class Lane {
   private final Map<String, SessionCursor> sessions;
   private final Semaphore permits;
   private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+  /** Sends an event-loop thread submitted in its current round, not yet queued; see {@link #submit(ValidSend, Handler, Context)}. */
+  private final ThreadLocal<List<Task>> heldThisRound = ThreadLocal.withInitial(ArrayList::new);
   private final Thread thread;
   private boolean stopped; // guarded by this
   /** The last send handed to the committer; lane thread only. */
@@ -117,17 +123,55 @@ public final class Lane {
    * On true the caller owes one {@link #release} once the send is answered.
    */
   public boolean submit(ValidSend send, Handler handler) {
+    return submit(send, handler, null);
+  }
+
+  /**
+   * As {@link #submit(ValidSend, Handler)}; called on the event-loop thread of {@code context}, the
+   * send is held until the end of the loop's current round of reads and handed over with every
+   * other send submitted to this lane in that round: one queue insertion and at most one wake-up
+   * of the lane thread per round, where each send would otherwise wake it (a futex call on the
+   * event loop, about a tenth of its time at saturation). The hand-over runs as a task of
+   * {@code context}, after the reads and before the loop waits again, so no send waits longer.
+   * From any other thread, or with {@code context} null, the send is queued at once.
+   */
+  public boolean submit(ValidSend send, Handler handler, Context context) {
     if (!permits.tryAcquire()) {
       return false;
+    }
+    Task task = new Task(send, handler);
+    if (context != null && context.isEventLoopContext() && Context.isOnEventLoopThread()) {
+      List<Task> round = heldThisRound.get();
+      round.add(task);
+      if (round.size() == 1) {
+        context.runOnContext(v -> handOver(round));
+      }
+      return true;
     }
     synchronized (this) { // so that nothing is queued behind STOP
       if (stopped) {
         permits.release();
         return false;
       }
-      queue.add(new Task(send, handler));
+      queue.add(task);
     }
     return true;
+  }
+
+  /** On the event loop that held them: queues {@code round} at once, or fails it if the lane stopped meanwhile. */
+  private void handOver(List<Task> round) {
+    List<Task> tasks = List.copyOf(round);
+    round.clear();
+    synchronized (this) {
+      if (!stopped) {
+        queue.addAll(tasks);
+        return;
+      }
+    }
+    for (Task t : tasks) { // accepted before the stop: answered, never dropped
+      t.handler().handle(CompletableFuture.failedFuture(
+          new StoaException(Code.UNAVAILABLE, "writer lane " + index + " stopped before the send was queued, retry")));
+    }
   }
 
   /** Gives back the permit of one answered send. */
