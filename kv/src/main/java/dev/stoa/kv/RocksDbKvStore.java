@@ -15,9 +15,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.ToDoubleFunction;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.ToDoubleFunction;
 import java.util.logging.Logger;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
@@ -201,29 +201,25 @@ public final class RocksDbKvStore implements KvStore {
       }
       String name = KeyFamilies.NAMES.get(f);
       int family = f;
-      familyCounter("stoa_kv_flush_compaction_write_bytes", name, family,
-          s -> s.flushAndCompactionWriteBytes(), "bytes written by flushes and compactions");
-      familyCounter("stoa_kv_flush_compaction_cpu_seconds", name, family,
-          s -> s.flushAndCompactionCpuSeconds(), "CPU seconds of flushes and compactions");
+      familyCounter("stoa_kv_flush_compaction_write_bytes", "bytes written by flushes and compactions",
+          family, FamilyStats::flushAndCompactionWriteBytes, "family", name);
+      familyCounter("stoa_kv_flush_compaction_cpu_seconds", "CPU seconds of flushes and compactions",
+          family, FamilyStats::flushAndCompactionCpuSeconds, "family", name);
+      familyCounter("stoa_kv_write_stalls", "writes slowed or stopped by RocksDB",
+          family, FamilyStats::writeDelays, "family", name, "kind", "delay");
+      familyCounter("stoa_kv_write_stalls", "writes slowed or stopped by RocksDB",
+          family, FamilyStats::writeStops, "family", name, "kind", "stop");
       familyMeters.add(Gauge.builder("stoa_kv_pending_compaction_bytes", this,
-              kv -> kv.familyStat(family, s -> s.pendingCompactionBytes()))
+              kv -> kv.familyStat(family, FamilyStats::pendingCompactionBytes))
           .description("bytes compaction still has to rewrite (RocksDB's estimate)").tag("family", name)
-          .register(registry));
-      familyMeters.add(FunctionCounter.builder("stoa_kv_write_stalls", this,
-              kv -> kv.familyStat(family, s -> s.writeDelays()))
-          .description("writes slowed or stopped by RocksDB").tags("family", name, "kind", "delay")
-          .register(registry));
-      familyMeters.add(FunctionCounter.builder("stoa_kv_write_stalls", this,
-              kv -> kv.familyStat(family, s -> s.writeStops()))
-          .description("writes slowed or stopped by RocksDB").tags("family", name, "kind", "stop")
           .register(registry));
     }
   }
 
-  private void familyCounter(String meter, String name, int family, ToDoubleFunction<FamilyStats> stat,
-      String description) {
+  private void familyCounter(String meter, String description, int family, ToDoubleFunction<FamilyStats> stat,
+      String... tags) {
     familyMeters.add(FunctionCounter.builder(meter, this, kv -> kv.familyStat(family, stat))
-        .description(description).tag("family", name).register(registry));
+        .description(description).tags(tags).register(registry));
   }
 
   private double familyStat(int family, ToDoubleFunction<FamilyStats> stat) {

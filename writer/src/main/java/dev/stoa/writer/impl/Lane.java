@@ -11,6 +11,7 @@ import dev.stoa.proto.client.Code;
 import dev.stoa.proto.client.Message;
 import dev.stoa.proto.client.SendAck;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -63,9 +64,9 @@ public final class Lane {
   public interface Handler {
     /**
      * Runs on the lane thread (or, for a send whose lane stopped before it was queued, on the
-     * submitting event loop, with an UNAVAILABLE failure); must not block. {@code outcome} completes once the send is durable
-     * (or at once, from the dedup record); it fails if the send was not written, and then nothing
-     * was acknowledged.
+     * submitting event loop, with an UNAVAILABLE failure); must not block. {@code outcome}
+     * completes once the send is durable (or at once, from the dedup record); it fails if the send
+     * was not written, and then nothing was acknowledged.
      */
     void handle(CompletableFuture<Outcome> outcome);
   }
@@ -82,7 +83,7 @@ public final class Lane {
   private final Map<String, SessionCursor> sessions;
   private final Semaphore permits;
   private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
-  /** Sends an event-loop thread submitted in its current round, not yet queued; see {@link #submit(ValidSend, Handler, Context)}. */
+  /** Sends this event-loop thread submitted in its current round, not yet queued (see the 3-argument submit). */
   private final ThreadLocal<List<Task>> heldThisRound = ThreadLocal.withInitial(ArrayList::new);
   private final Thread thread;
   private boolean stopped; // guarded by this
@@ -127,7 +128,7 @@ public final class Lane {
   }
 
   /**
-   * As {@link #submit(ValidSend, Handler)}; called on the event-loop thread of {@code context}, the
+   * As {@link #submit(ValidSend, Handler)}; called on {@code context}, an event-loop context, the
    * send is held until the end of the loop's current round of reads and handed over with every
    * other send submitted to this lane in that round: one queue insertion and at most one wake-up
    * of the lane thread per round, where each send would otherwise wake it (a futex call on the
@@ -140,7 +141,7 @@ public final class Lane {
       return false;
     }
     Task task = new Task(send, handler);
-    if (context != null && context.isEventLoopContext() && Context.isOnEventLoopThread()) {
+    if (context != null && context.isEventLoopContext() && Vertx.currentContext() == context) {
       List<Task> round = heldThisRound.get();
       round.add(task);
       if (round.size() == 1) {
