@@ -195,10 +195,7 @@ public final class RocksDbKvStore implements KvStore {
   }
 
   private void registerFamilyMeters() {
-    for (int f = 0; f < families.length; f++) {
-      if (f > 0 && families[f] == families[0]) {
-        break; // a single-family directory: every key is in default
-      }
+    for (int f = 0; f < familiesInUse(); f++) {
       String name = KeyFamilies.NAMES.get(f);
       int family = f;
       familyCounter("stoa_kv_flush_compaction_write_bytes", "bytes written by flushes and compactions",
@@ -241,7 +238,7 @@ public final class RocksDbKvStore implements KvStore {
     enter("familyStats");
     try {
       List<FamilyStats> out = new ArrayList<>();
-      for (int f = 0; f < families.length && (f == 0 || families[f] != families[0]); f++) {
+      for (int f = 0; f < familiesInUse(); f++) {
         out.add(readFamilyStats(f));
       }
       return out;
@@ -260,13 +257,21 @@ public final class RocksDbKvStore implements KvStore {
   public void flush() {
     enter("flush");
     try (FlushOptions options = new FlushOptions().setWaitForFlush(true)) {
-      db.flush(options, Arrays.asList(families).stream().distinct().toList());
+      db.flush(options, Arrays.asList(families).subList(0, familiesInUse()));
     } catch (RocksDBException e) {
       countError("flush");
       throw new KvException("flush of " + dir + " failed: " + e.getMessage(), e);
     } finally {
       exit();
     }
+  }
+
+  /**
+   * How many families hold keys: all of {@link KeyFamilies#NAMES}, or 1 in a directory from before
+   * the split, where every index maps to the default family.
+   */
+  private int familiesInUse() {
+    return families[KeyFamilies.BODIES] == families[KeyFamilies.DEFAULT] ? 1 : families.length;
   }
 
   private FamilyStats readFamilyStats(int family) throws RocksDBException {
@@ -426,7 +431,7 @@ public final class RocksDbKvStore implements KvStore {
     long start = System.nanoTime();
     try {
       int[] overlapping = KeyFamilies.overlapping(startInclusive, endExclusive);
-      if (overlapping.length == 1 || families[KeyFamilies.BODIES] == families[KeyFamilies.DEFAULT]) {
+      if (overlapping.length == 1 || familiesInUse() == 1) {
         scanFamily(families[overlapping[0]], startInclusive, endExclusive, limit, reverse, out);
       } else {
         // rare: a range across families; each holds a disjoint set of keys, so merge by key

@@ -10,12 +10,12 @@ import java.util.Optional;
 /**
  * The merge list of one session (DESIGN.md §4): entries {@code s/<sessionId>/<seq>} holding a
  * {@link SessionEntry}; the head is the last of them, found by a reverse scan (no pointer key is
- * kept: it cost every message one more write, about a tenth of the storage CPU of a send, to
- * spare the rare reverse scan of a writer loading the session). Appends go into the caller's
- * batch, so the body, the session entry and the user entries of a message are written together; keys are deterministic,
- * so re-applying the same batch is idempotent. The caller (the session's single sequencer owner)
- * must append in increasing seq order for {@link #last} to be the newest. Thread-safe (stateless
- * over a thread-safe store); every read blocks on the store.
+ * kept: it cost every message one more write, about a tenth of the storage CPU of a send, to spare
+ * the rare reverse scan of a writer loading the session). Appends go into the caller's batch, so
+ * the body, the session entry and the user entries of a message are written together; keys are
+ * deterministic, so re-applying the same batch is idempotent. The caller (the session's single
+ * sequencer owner) must append in increasing seq order for {@link #last} to be the newest.
+ * Thread-safe (stateless over a thread-safe store); every read blocks on the store.
  */
 public final class SessionChain {
   private final KvStore store;

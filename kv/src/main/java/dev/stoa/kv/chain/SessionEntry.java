@@ -3,9 +3,10 @@ package dev.stoa.kv.chain;
 import java.nio.ByteBuffer;
 
 /**
- * One entry of a session chain, stored under {@link ChainKeys#sessionEntry}. {@code preSeq}/{@code preMsgId} name the previous
- * message of the session, 0 for the first. Encoding (FORMAT.md): version byte {@value #VERSION},
- * then seq, msgId, preSeq, preMsgId as 8-byte big-endian numbers: {@value #ENCODED_BYTES} bytes.
+ * One entry of a session chain, stored under {@link ChainKeys#sessionEntry}. {@code preSeq} and
+ * {@code preMsgId} name the previous message of the session, 0 for the first. Encoding
+ * (FORMAT.md): version byte {@value #VERSION}, then seq, msgId, preSeq, preMsgId as 8-byte
+ * big-endian numbers: {@value #ENCODED_BYTES} bytes.
  */
 public record SessionEntry(long seq, long msgId, long preSeq, long preMsgId) {
   public static final byte VERSION = 1;

@@ -170,7 +170,7 @@ public final class Lane {
       }
     }
     for (Task t : tasks) { // accepted before the stop: answered, never dropped
-      t.handler().handle(CompletableFuture.failedFuture(
+      handle(t, CompletableFuture.failedFuture(
           new StoaException(Code.UNAVAILABLE, "writer lane " + index + " stopped before the send was queued, retry")));
     }
   }
