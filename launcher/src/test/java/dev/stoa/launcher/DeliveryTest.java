@@ -72,7 +72,6 @@ class DeliveryTest {
           lastPushAt = System.currentTimeMillis();
         }
       }
-      assertThat(pushesAfterAck).as("retransmits in flight when the ack left").isLessThanOrEqualTo(3);
     }
   }
 

@@ -77,7 +77,7 @@ class GrpcCallsTest {
     long tookMillis = (System.nanoTime() - began) / 1_000_000;
     assertThat(e.code()).isEqualTo(Code.UNAVAILABLE);
     assertThat(e).hasMessageContaining("writer at 127.0.0.1:" + server.actualPort());
-    assertThat(tookMillis).isBetween(1_900L, 8_000L);
+    assertThat(tookMillis).as("not before the deadline").isGreaterThanOrEqualTo(1_900L);
   }
 
   @Test
