@@ -15,6 +15,7 @@ import dev.stoa.reader.ReaderRole;
 import dev.stoa.router.ClusterDirectory;
 import dev.stoa.router.ClusterNode;
 import dev.stoa.router.ClusterSecret;
+import dev.stoa.router.EmbeddedStoreClaim;
 import dev.stoa.router.HazelcastRoomTable;
 import dev.stoa.router.HazelcastRouteTable;
 import dev.stoa.router.RouterOptions;
@@ -104,7 +105,8 @@ public final class StoaNode implements Lifecycle {
             chain = chain.compose(x -> vertx.executeBlocking(() -> {
               kv = RocksDbKvStore.open(kvDir);
               return null;
-            }));
+            })).compose(x -> startStep(new EmbeddedStoreClaim(vertx, cluster, nodeId, storeRoles(),
+                node.internalHost() + ":" + kvDir.toAbsolutePath().normalize())));
           }
           if (roles.contains(Role.INDEX)) {
             chain = chain.compose(x -> startStep(new IndexRole(vertx, nodeId + "-index", node.dataDir(),
@@ -131,6 +133,12 @@ public final class StoaNode implements Lifecycle {
           }
           return chain;
         });
+  }
+
+  /** The roles of this node that use its embedded KV store, for the cluster's store claim. */
+  private String storeRoles() {
+    return Stream.of(Role.WRITER, Role.READER).filter(roles::contains)
+        .map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.joining(","));
   }
 
   private Future<Void> startStep(Lifecycle component) {

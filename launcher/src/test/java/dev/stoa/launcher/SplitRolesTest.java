@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The chat scenario with the roles split over three nodes (each its own Vert.x, Hazelcast member
  * and data directory) that reach each other only through Hazelcast discovery and gRPC on loopback:
  * a gateway node, a storage node (writer + reader on one RocksDB) and a state-server node, all
- * given the same cluster secret.
+ * given the same cluster secret. A fourth node with a writer or a reader on its own RocksDB is refused.
  */
 class SplitRolesTest {
   @TempDir
@@ -69,6 +69,32 @@ class SplitRolesTest {
     state.close();
     storage.close();
     TestNode.await(vertx.close());
+  }
+
+  @Test
+  void aSecondWriterOrReaderOnItsOwnEmbeddedStoreIsRefusedAtStartSayingWhy() {
+    for (StoaNode.Role role : EnumSet.of(StoaNode.Role.WRITER, StoaNode.Role.READER)) {
+      Map<String, String> settings = new HashMap<>();
+      settings.put("data.dir", dir.resolve("second-" + role).toString());
+      settings.put("cluster.name", clusterName);
+      settings.put("cluster.secret", SECRET);
+      settings.put("cluster.members", members);
+      settings.put("cluster.port", Integer.toString(freePort()));
+      StoaNode second = new StoaNode(Config.of(StoaNode.KEYS, settings), EnumSet.of(role),
+          new PrintStream(OutputStream.nullOutputStream()));
+      try {
+        Throwable refused = TestNode.await(second.start().transform(ar -> Future.succeededFuture(ar.cause())));
+
+        assertThat(refused).as("start of a second " + role).isNotNull()
+            .hasMessageContaining("already has an embedded KV store (writer,reader of node " + storage.node.nodeId())
+            .hasMessageContaining("would hand out the same seqs again");
+      } finally {
+        TestNode.await(second.stop());
+      }
+    }
+    // the cluster's own writer and reader still serve, their claim untouched
+    new ChatScenario(vertx, gateway, (token, device) ->
+        StandaloneChatTest.client(vertx, gateway, Transport.WS_JSON, token, device)).run("after-refusal");
   }
 
   @Test

@@ -70,7 +70,8 @@ import java.util.logging.Logger;
  * map {@value #MAP_NAME}: key {@code <role>/<instanceId>} (role lower-case), value
  * {@code <host>:<port>|<memberUuid>} naming this process's gRPC endpoint and Hazelcast member.
  * {@link #unregister} and {@link #stop} withdraw the entries (only if still theirs). Entries of a
- * member that is no longer in the cluster are ignored at once and deleted by the oldest member.
+ * member that is no longer in the cluster are ignored at once and deleted by the oldest member
+ * (with the member's {@link EmbeddedStoreClaim}).
  *
  * <p>Lookups never block: they read a local copy of the map kept by entry events and re-read in
  * full every {@value #RESYNC_MILLIS} ms. Resolution: an instance hosted in this process is
@@ -462,6 +463,7 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
       if (oldest && running) {
         HazelcastFutures.blocking(vertx, "service directory: drop entries of departed member " + gone, () -> {
           services.removeAll(Predicates.like("this", "%|" + gone));
+          EmbeddedStoreClaim.dropClaimsOf(hazelcast, gone);
           return null;
         }).onFailure(err -> LOG.log(Level.WARNING, err.getMessage(), err));
       }
