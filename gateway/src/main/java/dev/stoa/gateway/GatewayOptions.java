@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * Options of the gateway role (DESIGN.md §2/§3), read once at start-up. Immutable.
  *
- * @param host interface the HTTP/WebSocket and TCP servers bind to ({@link NodeOptions#HOST})
+ * @param host interface the client-facing HTTP/WebSocket and TCP servers bind to ({@link NodeOptions#HOST});
+ *     the internal plane binds {@link NodeOptions#INTERNAL_HOST} instead
  * @param httpPort HTTP API and WebSocket port; 0 = any free port (then one server instance)
  * @param tcpPort TCP long-connection port; 0 = any free port (then one server instance)
  * @param heartbeatSeconds sent to clients in {@code connAck} as the ping interval, and the period

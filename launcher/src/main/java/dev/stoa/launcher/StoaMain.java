@@ -46,14 +46,14 @@ public final class StoaMain {
 
     @Override
     public Integer call() throws Exception {
-      Config config;
+      StoaNode node;
       try {
-        config = Config.load(configFile, System.getenv(), Config.parseFlags(overrides), StoaNode.KEYS);
-      } catch (ConfigException e) {
+        Config config = Config.load(configFile, System.getenv(), Config.parseFlags(overrides), StoaNode.KEYS);
+        node = new StoaNode(config, roles(), System.out);
+      } catch (ConfigException | IllegalArgumentException e) {
         System.err.println("stoa: " + e.getMessage());
         return 2;
       }
-      StoaNode node = new StoaNode(config, roles(), System.out);
       CountDownLatch stopped = new CountDownLatch(1);
       try {
         node.start().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);

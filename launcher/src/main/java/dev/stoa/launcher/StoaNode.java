@@ -14,6 +14,8 @@ import dev.stoa.reader.ReaderOptions;
 import dev.stoa.reader.ReaderRole;
 import dev.stoa.router.ClusterDirectory;
 import dev.stoa.router.ClusterNode;
+import dev.stoa.router.ClusterSecret;
+import dev.stoa.router.EmbeddedStoreClaim;
 import dev.stoa.router.HazelcastRoomTable;
 import dev.stoa.router.HazelcastRouteTable;
 import dev.stoa.router.RouterOptions;
@@ -25,6 +27,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -81,12 +84,15 @@ public final class StoaNode implements Lifecycle {
           + vertx.unavailableNativeTransportCause() + ")");
     }
     String adminSecret;
+    ClusterSecret clusterSecret;
     try {
       adminSecret = roles.contains(Role.GATEWAY) ? AdminSecret.resolve(node.adminSecret(), node.dataDir(), out) : "";
+      clusterSecret = ClusterSecrets.resolve(config.get(RouterOptions.CLUSTER_SECRET),
+          config.get(RouterOptions.CLUSTER_SECRET_FILE), node.dataDir(), routerOptions.clusterMembers(), out);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    ClusterNode cluster = new ClusterNode(vertx, routerOptions, node);
+    ClusterNode cluster = new ClusterNode(vertx, routerOptions, node, clusterSecret);
     ClusterDirectory directory = new ClusterDirectory(vertx, cluster, routerOptions, node);
     return startStep(cluster)
         .compose(v -> startStep(directory))
@@ -95,10 +101,12 @@ public final class StoaNode implements Lifecycle {
           HazelcastRoomTable rooms = new HazelcastRoomTable(cluster.hazelcast(), vertx, routerOptions);
           Future<Void> chain = Future.succeededFuture();
           if (roles.contains(Role.WRITER) || roles.contains(Role.READER)) {
+            Path kvDir = node.dataDir().resolve("kv");
             chain = chain.compose(x -> vertx.executeBlocking(() -> {
-              kv = RocksDbKvStore.open(node.dataDir().resolve("kv"));
+              kv = RocksDbKvStore.open(kvDir);
               return null;
-            }));
+            })).compose(x -> startStep(new EmbeddedStoreClaim(vertx, cluster, nodeId, storeRoles(),
+                node.internalHost() + ":" + kvDir.toAbsolutePath().normalize())));
           }
           if (roles.contains(Role.INDEX)) {
             chain = chain.compose(x -> startStep(new IndexRole(vertx, nodeId + "-index", node.dataDir(),
@@ -125,6 +133,12 @@ public final class StoaNode implements Lifecycle {
           }
           return chain;
         });
+  }
+
+  /** The roles of this node that use its embedded KV store, for the cluster's store claim. */
+  private String storeRoles() {
+    return Stream.of(Role.WRITER, Role.READER).filter(roles::contains)
+        .map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.joining(","));
   }
 
   private Future<Void> startStep(Lifecycle component) {

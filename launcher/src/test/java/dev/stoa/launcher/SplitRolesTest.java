@@ -1,13 +1,20 @@
 package dev.stoa.launcher;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stoa.common.config.Config;
 import dev.stoa.launcher.StandaloneChatTest.Transport;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -18,15 +25,19 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The chat scenario with the roles split over three nodes (each its own Vert.x, Hazelcast member
  * and data directory) that reach each other only through Hazelcast discovery and gRPC on loopback:
- * a gateway node, a storage node (writer + reader on one RocksDB) and a state-server node.
+ * a gateway node, a storage node (writer + reader on one RocksDB) and a state-server node, all
+ * given the same cluster secret. A fourth node with a writer or a reader on its own RocksDB is refused.
  */
 class SplitRolesTest {
   @TempDir
   static Path dir;
   static Vertx vertx;
+  static String clusterName;
   static TestNode storage;
   static TestNode state;
   static TestNode gateway;
+  static String members;
+  static final String SECRET = "split-roles-cluster-secret-" + UUID.randomUUID();
 
   @BeforeAll
   static void start() {
@@ -34,13 +45,14 @@ class SplitRolesTest {
     String cluster = "stoa-split-" + UUID.randomUUID();
     // free ports, not 5701-5703: another Hazelcast cluster on this machine must not capture a member
     int[] ports = {freePort(), freePort(), freePort()};
-    String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
+    members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
+    clusterName = cluster;
     storage = TestNode.start(EnumSet.of(StoaNode.Role.WRITER, StoaNode.Role.READER), dir.resolve("storage"), cluster,
-        Map.of("cluster.members", members, "cluster.port", Integer.toString(ports[0])));
+        Map.of("cluster.members", members, "cluster.port", Integer.toString(ports[0]), "cluster.secret", SECRET));
     state = TestNode.start(EnumSet.of(StoaNode.Role.STATE), dir.resolve("state"), cluster,
-        Map.of("cluster.members", members, "cluster.port", Integer.toString(ports[1])));
+        Map.of("cluster.members", members, "cluster.port", Integer.toString(ports[1]), "cluster.secret", SECRET));
     gateway = TestNode.start(EnumSet.of(StoaNode.Role.GATEWAY), dir.resolve("gateway"), cluster,
-        Map.of("cluster.members", members, "cluster.port", Integer.toString(ports[2])));
+        Map.of("cluster.members", members, "cluster.port", Integer.toString(ports[2]), "cluster.secret", SECRET));
   }
 
   static int freePort() {
@@ -57,6 +69,32 @@ class SplitRolesTest {
     state.close();
     storage.close();
     TestNode.await(vertx.close());
+  }
+
+  @Test
+  void aSecondWriterOrReaderOnItsOwnEmbeddedStoreIsRefusedAtStartSayingWhy() {
+    for (StoaNode.Role role : EnumSet.of(StoaNode.Role.WRITER, StoaNode.Role.READER)) {
+      Map<String, String> settings = new HashMap<>();
+      settings.put("data.dir", dir.resolve("second-" + role).toString());
+      settings.put("cluster.name", clusterName);
+      settings.put("cluster.secret", SECRET);
+      settings.put("cluster.members", members);
+      settings.put("cluster.port", Integer.toString(freePort()));
+      StoaNode second = new StoaNode(Config.of(StoaNode.KEYS, settings), EnumSet.of(role),
+          new PrintStream(OutputStream.nullOutputStream()));
+      try {
+        Throwable refused = TestNode.await(second.start().transform(ar -> Future.succeededFuture(ar.cause())));
+
+        assertThat(refused).as("start of a second " + role).isNotNull()
+            .hasMessageContaining("already has an embedded KV store (writer,reader of node " + storage.node.nodeId())
+            .hasMessageContaining("would hand out the same seqs again");
+      } finally {
+        TestNode.await(second.stop());
+      }
+    }
+    // the cluster's own writer and reader still serve, their claim untouched
+    new ChatScenario(vertx, gateway, (token, device) ->
+        StandaloneChatTest.client(vertx, gateway, Transport.WS_JSON, token, device)).run("after-refusal");
   }
 
   @Test

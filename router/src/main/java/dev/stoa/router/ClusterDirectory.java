@@ -25,6 +25,7 @@ import dev.stoa.proto.internal.State;
 import dev.stoa.proto.internal.Writer;
 import dev.stoa.router.impl.Announcement;
 import dev.stoa.router.impl.AnnouncementCache;
+import dev.stoa.router.impl.CallerCheck;
 import dev.stoa.router.impl.GrpcCalls;
 import dev.stoa.router.impl.HazelcastFutures;
 import dev.stoa.router.impl.HostedServices;
@@ -37,7 +38,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.server.GrpcProtocol;
 import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -57,14 +60,18 @@ import java.util.logging.Logger;
 /**
  * {@link ServiceDirectory} over Hazelcast and Vert.x gRPC.
  *
- * <p>Each process runs one gRPC server (Vert.x {@link GrpcServer} on an HTTP/2 server bound to
- * {@link NodeOptions#host()}:{@link RouterOptions#grpcPort()}) that serves the Writer, Reader, State,
- * Gateway, Index and Rooms services by forwarding to the instance of that role registered here, so a process
- * hosts at most one instance per role. {@link #register} announces the instance in the Hazelcast
+ * <p>Each process runs one gRPC server (Vert.x {@link GrpcServer}, HTTP/2 only, on a server bound to
+ * the internal address {@link NodeOptions#internalHost()}:{@link RouterOptions#grpcPort()}) that
+ * serves the Writer, Reader, State, Gateway, Index and Rooms services by forwarding to the instance
+ * of that role registered here, so a process hosts at most one instance per role. Every request
+ * passes {@link CallerCheck} first: a call without this cluster's credential (derived from the
+ * node's {@link ClusterSecret}) reaches no service; every call made through the directory
+ * carries it. {@link #register} announces the instance in the Hazelcast
  * map {@value #MAP_NAME}: key {@code <role>/<instanceId>} (role lower-case), value
  * {@code <host>:<port>|<memberUuid>} naming this process's gRPC endpoint and Hazelcast member.
  * {@link #unregister} and {@link #stop} withdraw the entries (only if still theirs). Entries of a
- * member that is no longer in the cluster are ignored at once and deleted by the oldest member.
+ * member that is no longer in the cluster are ignored at once and deleted by the oldest member
+ * (with the member's {@link EmbeddedStoreClaim}).
  *
  * <p>Lookups never block: they read a local copy of the map kept by entry events and re-read in
  * full every {@value #RESYNC_MILLIS} ms. Resolution: an instance hosted in this process is
@@ -123,14 +130,20 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
     } catch (IllegalStateException e) {
       return Future.failedFuture(new IllegalStateException("start the cluster node before the service directory", e));
     }
-    GrpcServer grpc = GrpcServer.server(vertx);
+    String credential = node.secret().grpcCredential();
+    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions()
+        .removeEnabledProtocol(GrpcProtocol.TRANSCODING)
+        .removeEnabledProtocol(GrpcProtocol.WEB)
+        .removeEnabledProtocol(GrpcProtocol.WEB_TEXT));
     HostedServices.all(this::hostedService).forEach(grpc::addService);
     calls = new GrpcCalls(GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true)),
-        options.rpcTimeout());
-    HttpServerOptions serverOptions = new HttpServerOptions().setHost(nodeOptions.host()).setPort(options.grpcPort());
-    return vertx.createHttpServer(serverOptions).requestHandler(grpc).listen()
+        options.rpcTimeout(), credential);
+    HttpServerOptions serverOptions = new HttpServerOptions().setHost(nodeOptions.internalHost())
+        .setPort(options.grpcPort());
+    return vertx.createHttpServer(serverOptions).requestHandler(new CallerCheck(credential, grpc)).listen()
         .recover(err -> Future.failedFuture(new IllegalStateException("service directory: cannot listen for gRPC on "
-            + nodeOptions.host() + ":" + options.grpcPort() + ": " + err.getMessage(), err)))
+            + nodeOptions.internalHost() + ":" + options.grpcPort() + " (internal.host, grpc.port): "
+            + err.getMessage(), err)))
         .compose(server -> {
           httpServer = server;
           return HazelcastFutures.<Void>blocking(vertx, "service directory: start", () -> {
@@ -188,7 +201,7 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
 
   /** {@code host:port} of this process's gRPC endpoint. */
   public String endpoint() {
-    return nodeOptions.host() + ":" + grpcPort();
+    return nodeOptions.internalHost() + ":" + grpcPort();
   }
 
   @Override
@@ -207,7 +220,7 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
       return Future.failedFuture(new IllegalArgumentException(role + " instance '" + instanceId + "' must implement "
           + type.getName() + ", got " + (service == null ? "null" : service.getClass().getName())));
     }
-    Announcement a = new Announcement(role, instanceId, nodeOptions.host(), grpcPort(),
+    Announcement a = new Announcement(role, instanceId, nodeOptions.internalHost(), grpcPort(),
         hazelcast.getCluster().getLocalMember().getUuid());
     Hosted mine = new Hosted(instanceId, service, a);
     Hosted other = hosted.compute(role, (r, prev) -> prev == null || prev.instanceId().equals(instanceId) ? mine : prev);
@@ -450,6 +463,7 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
       if (oldest && running) {
         HazelcastFutures.blocking(vertx, "service directory: drop entries of departed member " + gone, () -> {
           services.removeAll(Predicates.like("this", "%|" + gone));
+          EmbeddedStoreClaim.dropClaimsOf(hazelcast, gone);
           return null;
         }).onFailure(err -> LOG.log(Level.WARNING, err.getMessage(), err));
       }

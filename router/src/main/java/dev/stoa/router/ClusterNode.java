@@ -13,17 +13,23 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
  * This process's embedded Hazelcast member (community edition; the CP subsystem is not used).
  *
- * <p>The member binds {@link NodeOptions#host()} on {@link RouterOptions#clusterPort()} or the next
+ * <p>The member binds the internal address {@link NodeOptions#internalHost()} (never the
+ * client-facing {@link NodeOptions#host()}) on {@link RouterOptions#clusterPort()} or the next
  * free port after it, joins the members of {@link RouterOptions#clusterMembers()} over TCP/IP
  * (multicast and auto-detection off; an empty list means it runs alone), and neither phones home
- * nor installs a shutdown hook: {@link #stop()} shuts it down. Hazelcast logs through
- * {@code java.util.logging}. Start-up blocks, so it runs on a Vert.x worker thread.
+ * nor installs a shutdown hook: {@link #stop()} shuts it down. Its Hazelcast cluster name is
+ * derived from the cluster label and the {@link ClusterSecret}, so only members given the same
+ * secret join. A loopback internal address with a non-loopback address in the member list fails
+ * the start, naming both. Hazelcast logs through {@code java.util.logging}, without the
+ * per-line prefix that would print the cluster name. Start-up blocks, so it runs on a Vert.x
+ * worker thread.
  *
  * <p>{@link #msgIds()} draws from the Flake id generator {@value #MSG_ID_GENERATOR}: positive,
  * cluster-unique, time-ordered longs (strictly increasing for one caller of one member).
@@ -38,13 +44,15 @@ public final class ClusterNode implements Lifecycle {
   private final Vertx vertx;
   private final RouterOptions options;
   private final NodeOptions node;
+  private final ClusterSecret secret;
   private volatile HazelcastInstance hazelcast;
   private volatile FlakeIdGenerator flakeIds;
 
-  public ClusterNode(Vertx vertx, RouterOptions options, NodeOptions node) {
+  public ClusterNode(Vertx vertx, RouterOptions options, NodeOptions node, ClusterSecret secret) {
     this.vertx = vertx;
     this.options = options;
     this.node = node;
+    this.secret = Objects.requireNonNull(secret, "a cluster node needs the cluster secret");
   }
 
   @Override
@@ -85,6 +93,11 @@ public final class ClusterNode implements Lifecycle {
     return hz;
   }
 
+  /** The secret this member was started with (the directory derives the gRPC credential from it). */
+  public ClusterSecret secret() {
+    return secret;
+  }
+
   /** Cluster-unique, time-ordered, positive message ids; throws before {@link #start()} completes. */
   public LongSupplier msgIds() {
     FlakeIdGenerator ids = flakeIds;
@@ -96,10 +109,12 @@ public final class ClusterNode implements Lifecycle {
 
   private Config config() throws Exception {
     Config config = new Config();
-    config.setClusterName(options.clusterName());
+    config.setClusterName(secret.hazelcastClusterName(options.clusterName()));
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     config.setProperty("hazelcast.logging.type", "jdk");
+    // the default prefix of every line is "[address] [cluster name] [version]"
+    config.setProperty("hazelcast.logging.details.enabled", "false");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.max.join.seconds", "30");
@@ -116,8 +131,9 @@ public final class ClusterNode implements Lifecycle {
 
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(options.clusterPort()).setPortAutoIncrement(true).setPortCount(100);
-    String ip = InetAddress.getByName(node.host()).getHostAddress();
-    network.getInterfaces().setEnabled(true).setInterfaces(List.of(ip));
+    InetAddress bind = InetAddress.getByName(node.internalHost());
+    requireReachable(bind);
+    network.getInterfaces().setEnabled(true).setInterfaces(List.of(bind.getHostAddress()));
 
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
@@ -126,5 +142,38 @@ public final class ClusterNode implements Lifecycle {
     // joinable by members that list it (Hazelcast rejects joins between different join methods).
     join.getTcpIpConfig().setEnabled(true).setMembers(options.clusterMembers()).setConnectionTimeoutSeconds(2);
     return config;
+  }
+
+  private void requireReachable(InetAddress bind) {
+    if (bind.isAnyLocalAddress()) {
+      throw new IllegalStateException("internal.host '" + node.internalHost() + "' is a wildcard address: set it to"
+          + " a specific private-network address of this machine, which peers can reach");
+    }
+    if (!bind.isLoopbackAddress()) {
+      return;
+    }
+    for (String member : options.clusterMembers()) {
+      InetAddress to;
+      try {
+        to = InetAddress.getByName(hostOf(member));
+      } catch (java.net.UnknownHostException e) {
+        continue; // Hazelcast reports an unresolvable member itself
+      }
+      if (!to.isLoopbackAddress()) {
+        throw new IllegalStateException("cluster.members lists '" + member + "', another machine, but internal.host is"
+            + " the loopback address '" + node.internalHost() + "', which no other machine can reach: set"
+            + " internal.host to this machine's private-network address");
+      }
+    }
+  }
+
+  /** The host of {@code host}, {@code host:port}, {@code [v6]} or {@code [v6]:port}. */
+  static String hostOf(String member) {
+    if (member.startsWith("[")) {
+      int end = member.indexOf(']');
+      return end < 0 ? member : member.substring(1, end);
+    }
+    int colon = member.indexOf(':');
+    return colon >= 0 && colon == member.lastIndexOf(':') ? member.substring(0, colon) : member;
   }
 }

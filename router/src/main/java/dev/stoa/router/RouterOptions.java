@@ -10,7 +10,9 @@ import java.util.Map;
  * Options of the cluster fabric (Hazelcast member, route table, service directory) of one process.
  * Validated on construction; immutable.
  *
- * @param clusterName Hazelcast cluster name; members with another name never join
+ * @param clusterName the cluster's label; the Hazelcast cluster name is this label plus a tag
+ *     derived from the cluster secret ({@link ClusterSecret#hazelcastClusterName}), so members with
+ *     another label or another secret never join
  * @param clusterPort first Hazelcast member port; the member auto-increments from it when taken
  * @param clusterMembers {@code host} or {@code host:port} of members to join over TCP/IP; empty
  *     means this member runs alone and joins nobody
@@ -25,7 +27,21 @@ public record RouterOptions(String clusterName, int clusterPort, List<String> cl
     Duration routeTtl, int grpcPort, Duration rpcTimeout, Duration routeCache) {
 
   public static final ConfigKey<String> CLUSTER_NAME =
-      ConfigKey.string("cluster.name", "stoa", "Hazelcast cluster name");
+      ConfigKey.string("cluster.name", "stoa",
+          "label of the cluster; the Hazelcast cluster name is this plus a tag derived from the cluster secret");
+  /**
+   * The cluster secret itself; read by the launcher (never by the fabric, which takes a
+   * {@link ClusterSecret}), so it is not a component of this record.
+   */
+  public static final ConfigKey<String> CLUSTER_SECRET =
+      ConfigKey.string("cluster.secret", "",
+          "secret shared by every node of the cluster (at least " + ClusterSecret.MIN_LENGTH + " characters);"
+              + " empty = read cluster.secret.file, else <data.dir>/cluster.secret, else generated there when"
+              + " cluster.members is empty");
+  /** A file holding the cluster secret (for example on a volume shared by the nodes); read by the launcher. */
+  public static final ConfigKey<String> CLUSTER_SECRET_FILE =
+      ConfigKey.string("cluster.secret.file", "",
+          "file holding the cluster secret, the same for every node; empty = none");
   public static final ConfigKey<Integer> CLUSTER_PORT =
       ConfigKey.integer("cluster.port", 5701, 1, 65535,
           "first Hazelcast member port (auto-incremented when taken)");
@@ -45,7 +61,8 @@ public record RouterOptions(String clusterName, int clusterPort, List<String> cl
       ConfigKey.integer("route.cache.ms", 1_000, 0, 60_000,
           "milliseconds a route lookup may be answered from this process's copy; 0 = always ask the cluster");
 
-  public static final List<ConfigKey<?>> KEYS = List.of(CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS,
+  public static final List<ConfigKey<?>> KEYS = List.of(CLUSTER_NAME, CLUSTER_SECRET, CLUSTER_SECRET_FILE,
+      CLUSTER_PORT, CLUSTER_MEMBERS,
       ROUTE_TTL_SECONDS, GRPC_PORT, RPC_TIMEOUT_MS, ROUTE_CACHE_MS);
 
   public RouterOptions {

@@ -58,7 +58,8 @@ class ClusterNodeTest {
   void accessorsFailBeforeStart() throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
-      ClusterNode node = new ClusterNode(vertx, RouterOptions.defaults(), TestCluster.nodeOptions("x"));
+      ClusterNode node = new ClusterNode(vertx, RouterOptions.defaults(), TestCluster.nodeOptions("x"),
+          ClusterSecret.of("a-secret-of-sixteen-chars"));
       org.assertj.core.api.Assertions.assertThatThrownBy(node::hazelcast)
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("not started");
       org.assertj.core.api.Assertions.assertThatThrownBy(node::msgIds)

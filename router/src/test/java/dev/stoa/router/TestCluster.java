@@ -13,12 +13,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Real Hazelcast members on 127.0.0.1 in this JVM, each with its own Vertx, in a cluster of a
- * random name (so a member of another test run on this machine can never join it).
+ * random name and a random secret (so a member of another test run on this machine can never join
+ * it).
  */
 final class TestCluster implements AutoCloseable {
   record Member(Vertx vertx, ClusterNode node, RouterOptions options, NodeOptions nodeOptions) {}
 
   private final String name = "stoa-test-" + UUID.randomUUID();
+  private final ClusterSecret secret = ClusterSecret.of("test-secret-" + UUID.randomUUID());
   private final Duration routeTtl;
   private final List<Member> members = new ArrayList<>();
   private String seed;
@@ -40,7 +42,22 @@ final class TestCluster implements AutoCloseable {
   }
 
   static NodeOptions nodeOptions(String id) {
-    return new NodeOptions(Path.of("data"), "127.0.0.1", "", id);
+    return new NodeOptions(Path.of("data"), "127.0.0.1", "127.0.0.1", "", id);
+  }
+
+  /** The secret of this cluster's members. */
+  ClusterSecret secret() {
+    return secret;
+  }
+
+  /** The label of this cluster ({@code cluster.name}). */
+  String name() {
+    return name;
+  }
+
+  /** {@code 127.0.0.1:<port>} of the first member, which every later member joins. */
+  String seed() {
+    return seed;
   }
 
   /** Starts one more member that joins the first one. */
@@ -51,7 +68,7 @@ final class TestCluster implements AutoCloseable {
         .withClusterMembers(join).withRouteTtl(routeTtl).withRpcTimeout(Duration.ofSeconds(10));
     Vertx vertx = Vertx.vertx();
     NodeOptions nodeOptions = nodeOptions("m" + members.size());
-    ClusterNode node = new ClusterNode(vertx, options, nodeOptions);
+    ClusterNode node = new ClusterNode(vertx, options, nodeOptions, secret);
     node.start().await(60, TimeUnit.SECONDS);
     if (seed == null) {
       seed = "127.0.0.1:" + node.hazelcast().getCluster().getLocalMember().getAddress().getPort();
@@ -80,7 +97,7 @@ final class TestCluster implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }

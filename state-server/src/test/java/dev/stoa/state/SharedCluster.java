@@ -2,6 +2,7 @@ package dev.stoa.state;
 
 import dev.stoa.common.config.NodeOptions;
 import dev.stoa.router.ClusterNode;
+import dev.stoa.router.ClusterSecret;
 import dev.stoa.router.HazelcastRoomTable;
 import dev.stoa.router.RouterOptions;
 import io.vertx.core.Vertx;
@@ -32,7 +33,8 @@ final class SharedCluster {
           .withRpcTimeout(Duration.ofSeconds(5));
       vertx = Vertx.vertx();
       ClusterNode started = new ClusterNode(vertx, options,
-          new NodeOptions(Path.of("data"), "127.0.0.1", "", "state-test"));
+          new NodeOptions(Path.of("data"), "127.0.0.1", "127.0.0.1", "", "state-test"),
+          ClusterSecret.of("state-test-secret-" + UUID.randomUUID()));
       started.start().await(60, TimeUnit.SECONDS);
       node = started;
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -29,6 +29,7 @@ class GrpcCallsTest {
   static Vertx vertx;
   static HttpServer server;
   static GrpcCalls calls;
+  static final String CREDENTIAL = "credential-of-this-test";
   static final AtomicReference<Object> hostedWriter = new AtomicReference<>();
 
   @BeforeAll
@@ -37,10 +38,10 @@ class GrpcCallsTest {
     GrpcServer grpc = GrpcServer.server(vertx);
     HostedServices.all(role -> role == Role.WRITER ? hostedWriter.get() : null).forEach(grpc::addService);
     server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-        .requestHandler(grpc).listen().await(10, TimeUnit.SECONDS);
+        .requestHandler(new CallerCheck(CREDENTIAL, grpc)).listen().await(10, TimeUnit.SECONDS);
     // a deadline a loaded machine does not hit by accident (the first call loads and JITs the gRPC path)
     calls = new GrpcCalls(GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true)),
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2), CREDENTIAL);
   }
 
   @AfterAll
