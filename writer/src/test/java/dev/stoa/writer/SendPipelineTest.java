@@ -387,6 +387,7 @@ class SendPipelineTest {
     Future<SendResult> failed = pipeline.send(send("alice", "d", 1, "a-2", "user:bob", "2"));
     assertThatThrownBy(() -> await(failed)).isInstanceOf(ExecutionException.class)
         .hasMessageContaining("injected storage failure");
+    assertThat(codeOf(failed)).as("a storage fault is retryable").isEqualTo(Code.UNAVAILABLE);
     assertThat(sends("error")).isEqualTo(errors + 1);
     kv.failWrites.set(false);
 
@@ -396,6 +397,36 @@ class SendPipelineTest {
     assertThat(two.getPreSeq()).isEqualTo(1);
     assertThat(two.getPreMsgId()).isEqualTo(one.getMsgId());
     assertThat(new SessionChain(rocks).range("c2c:alice:bob", 0, 10)).hasSize(2);
+  }
+
+  @Test
+  void aResendOfASendWhoseSyncFailedIsAnsweredOnlyOnceItIsDurable() throws Exception {
+    SendAck one = sendOk(send("alice", "d", 1, "a-1", "user:bob", "1")).getAck();
+    // a-2 is written (its records are in the store, visible to reads) but its sync fails
+    kv.failNextSyncs.set(2);
+    Future<SendResult> failed = pipeline.send(send("alice", "d", 1, "a-2", "user:bob", "2"));
+    assertThatThrownBy(() -> await(failed)).hasMessageContaining("injected sync failure");
+    assertThat(codeOf(failed)).as("a sync failure is retryable").isEqualTo(Code.UNAVAILABLE);
+    byte[] record = rocks.get(ChainKeys.dedup("alice", "d", "a-2"));
+    assertThat(record).as("the failed round's dedup record is visible").isNotNull();
+
+    // the resend finds that record; the store still cannot sync: it must not be answered OK
+    Future<SendResult> whileBroken = pipeline.send(send("alice", "d", 1, "a-2", "user:bob", "2"));
+    assertThatThrownBy(() -> await(whileBroken)).hasMessageContaining("injected sync failure");
+    assertThat(codeOf(whileBroken)).isEqualTo(Code.UNAVAILABLE);
+
+    // syncs work again: the resend is answered with the first write's ack, after a sync made it durable
+    int syncsBefore = kv.syncsDone.get();
+    SendAck resent = sendOk(send("alice", "d", 1, "a-2", "user:bob", "2")).getAck();
+    assertThat(kv.syncsDone.get()).as("a sync ran before the resend was answered").isGreaterThan(syncsBefore);
+    assertThat(resent).isEqualTo(SendAck.parseFrom(record));
+    assertThat(resent.getPreMsgId()).isEqualTo(one.getMsgId());
+    // once durability is re-established, a resend is answered from its record without another sync
+    int syncsAfter = kv.syncsDone.get();
+    assertThat(sendOk(send("alice", "d", 1, "a-1", "user:bob", "1")).getAck()).isEqualTo(one);
+    assertThat(kv.syncsDone.get()).isEqualTo(syncsAfter);
+    assertThat(new SessionChain(rocks).range("c2c:alice:bob", 0, 10)).extracting(SessionEntry::msgId)
+        .containsExactly(one.getMsgId(), resent.getMsgId());
   }
 
   @Test
@@ -474,8 +505,9 @@ class SendPipelineTest {
         + "(the resend of q-0 waited for the first's answer, not for the lane)").containsExactly(1, 30);
 
     kv.failNextDedupReads.set(1);
-    assertThatThrownBy(() -> await(pipeline.send(send("alice", "phone", 7, "q-31", "user:bob", "x"))))
-        .hasMessageContaining("injected read failure");
+    Future<SendResult> readFailed = pipeline.send(send("alice", "phone", 7, "q-31", "user:bob", "x"));
+    assertThatThrownBy(() -> await(readFailed)).hasMessageContaining("injected read failure");
+    assertThat(codeOf(readFailed)).isEqualTo(Code.UNAVAILABLE);
     SendAck after = sendOk(send("alice", "phone", 7, "q-32", "user:bob", "y")).getAck();
     assertThat(after.getSeq()).as("the lane goes on; the failed send took no seq").isEqualTo(firstAck.getSeq() + 31);
   }
@@ -563,6 +595,18 @@ class SendPipelineTest {
     SendResult r = await(pipeline.send(send("alice", "phone", 42, "a-1", "user:bob", "hi")));
     assertThat(r.getAck().getCode()).isEqualTo(Code.UNAVAILABLE);
     assertThat(r.getError()).contains("retry");
+  }
+
+  /** The code a failed send is answered with, as the gateway maps it (a non-StoaException is INTERNAL). */
+  private static Code codeOf(Future<SendResult> f) {
+    try {
+      await(f);
+    } catch (ExecutionException e) {
+      return StoaException.codeOf(e.getCause());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("the send did not fail");
   }
 
   private static double counter(String name) {

@@ -1,5 +1,6 @@
 package dev.stoa.writer.impl;
 
+import dev.stoa.common.StoaException;
 import dev.stoa.kv.KvBatch;
 import dev.stoa.kv.KvStore;
 import dev.stoa.kv.chain.BlockSequencer;
@@ -94,11 +95,16 @@ public final class Committer {
     thread.start();
   }
 
+  /** See {@link Syncer#durable()}: completes once every write before the call is known durable. */
+  CompletableFuture<Void> durable() {
+    return syncer.durable();
+  }
+
   /** Queues {@code p}; {@code p.done()} completes once it is durable. Returns {@code p.done()}. */
   CompletableFuture<Committed> submit(Prepared p) {
     if (stopped) {
       p.cursor().failed = true;
-      p.done().completeExceptionally(new IllegalStateException("writer committer is stopped"));
+      p.done().completeExceptionally(new StoaException(Code.UNAVAILABLE, "writer: stopping, retry"));
       return p.done();
     }
     queue.add(p);
@@ -144,7 +150,7 @@ public final class Committer {
     for (Prepared p : queue) {
       if (p != STOP) {
         p.cursor().failed = true;
-        p.done().completeExceptionally(new IllegalStateException("writer committer stopped"));
+        p.done().completeExceptionally(new StoaException(Code.UNAVAILABLE, "writer: stopping, retry"));
       }
     }
     allocators.shutdown();
@@ -157,8 +163,8 @@ public final class Committer {
     List<Committed> results = new ArrayList<>(round.size());
     for (Prepared p : round) {
       if (p.cursor().failed) {
-        p.done().completeExceptionally(new IllegalStateException("send of " + p.send().session().id()
-            + " seq " + p.seq() + " not written: an earlier send of this session was not written"));
+        p.done().completeExceptionally(new StoaException(Code.UNAVAILABLE, "writer: send to "
+            + p.send().session().id() + " not written because an earlier send of this session was not, retry"));
         continue;
       }
       try {
@@ -182,8 +188,9 @@ public final class Committer {
       for (Prepared p : written) {
         p.cursor().failed = true;
       }
+      Throwable failure = StorageFaults.toAnswer("write of " + written.size() + " send(s)", e);
       for (Prepared p : written) {
-        p.done().completeExceptionally(e);
+        p.done().completeExceptionally(failure);
       }
       return;
     }

@@ -39,7 +39,8 @@ import java.util.logging.Logger;
  * back with {@link #release} once the send is answered.
  *
  * <p>For one send the lane: reads the dedup record and, if there is one, answers with the stored
- * ack; otherwise takes the next seq from the session's {@link BlockSequencer} (head key
+ * ack once every write before the read is known durable ({@link Committer#durable}: at once unless
+ * a sync failed and none has succeeded since); otherwise takes the next seq from the session's {@link BlockSequencer} (head key
  * {@link ChainKeys#sessionHead}) and a msgId, links the send to the session's newest sequenced
  * message (preSeq/preMsgId; loaded from {@link SessionChain#last} on first use) and submits it.
  * msgIds are drawn here, in seq order, so within a session msgId order is seq order. The session
@@ -259,7 +260,9 @@ public final class Lane {
    */
   private CompletableFuture<Outcome> process(ValidSend send, byte[] dedupKey, byte[] stored) {
     if (stored != null) {
-      return CompletableFuture.completedFuture(new Outcome(parseAck(stored, send), null, true));
+      // the record may come from a round whose sync failed: answer once it is known durable
+      SendAck ack = parseAck(stored, send);
+      return committer.durable().thenApply(v -> new Outcome(ack, null, true));
     }
     String sessionId = send.session().id();
     SessionCursor cursor = sessions.get(sessionId);
