@@ -82,8 +82,10 @@ class SendPipelineTest {
     kv.close();
   }
 
+  private final SteppingClock clock = new SteppingClock();
+
   private SendPipeline newPipeline(WriterOptions options, PushTrigger push) {
-    return new SendPipeline(vertx, kv, msgIds::incrementAndGet, push, options, new SteppingClock());
+    return new SendPipeline(vertx, kv, msgIds::incrementAndGet, push, options, clock);
   }
 
   /** Pushes are triggered after the ack on the pipeline's context; waits up to 10 s for {@code n}. */
@@ -361,7 +363,7 @@ class SendPipelineTest {
   void aFullLaneAnswersUnavailable() throws Exception {
     pipeline.close();
     // one lane that holds at most two sends not yet durable
-    pipeline = newPipeline(new WriterOptions(32768, 1000, 1, 2, 100, 100), pushes);
+    pipeline = newPipeline(new WriterOptions(32768, 1000, 1, 2, 100, 100, 86_400, 1000), pushes);
     kv.hold();
     Future<SendResult> first = pipeline.send(send("alice", "d", 1, "a-1", "user:bob", "1"));
     assertThat(kv.writeEntered.await(10, TimeUnit.SECONDS)).isTrue();
@@ -427,6 +429,50 @@ class SendPipelineTest {
     assertThat(kv.syncsDone.get()).isEqualTo(syncsAfter);
     assertThat(new SessionChain(rocks).range("c2c:alice:bob", 0, 10)).extracting(SessionEntry::msgId)
         .containsExactly(one.getMsgId(), resent.getMsgId());
+  }
+
+  @Test
+  void aDedupRecordOlderThanTheWindowIsNotHonouredAndTheSendIsStoredAnew() throws Exception {
+    pipeline.close();
+    pipeline = newPipeline(WriterOptions.defaults().withDedupWindowSeconds(60), pushes);
+    SendAck first = sendOk(send("alice", "d", 1, "a-1", "user:bob", "1")).getAck();
+    clock.advance(59_000);
+    assertThat(sendOk(send("alice", "d", 1, "a-1", "user:bob", "1")).getAck()).as("inside the window").isEqualTo(first);
+
+    clock.advance(1_000);
+    SendAck again = sendOk(send("alice", "d", 1, "a-1", "user:bob", "1")).getAck();
+    assertThat(again.getMsgId()).as("past the window: a new message").isNotEqualTo(first.getMsgId());
+    assertThat(again.getPreSeq()).isEqualTo(first.getSeq());
+    // the new record replaced the old one: a resend now answers the second ack
+    assertThat(sendOk(send("alice", "d", 1, "a-1", "user:bob", "1")).getAck()).isEqualTo(again);
+  }
+
+  @Test
+  void theSweepDeletesExpiredDedupRecordsOnlyAndReadsRecordsWithoutSentAtAsExpired() throws Exception {
+    pipeline.close();
+    WriterOptions options = new WriterOptions(32768, 1000, 4, 1000, 100, 100, 60, 2); // 2 records per step
+    pipeline = newPipeline(options, pushes);
+    for (int i = 1; i <= 5; i++) {
+      sendOk(send("alice", "d", 1, "old-" + i, "user:bob", "" + i));
+    }
+    // a record as an older writer might have left it: an ack without sentAt
+    rocks.write(dev.stoa.kv.KvBatch.durable().put(ChainKeys.dedup("carol", "d", "c-1"),
+        SendAck.newBuilder().setCode(Code.OK).setClientMsgId("c-1").setSessionId("c2c:carol:dave")
+            .setMsgId(1).setSeq(1).build().toByteArray()));
+    clock.advance(60_000);
+    SendAck fresh = sendOk(send("alice", "d", 1, "new-1", "user:bob", "n")).getAck();
+    double expired = counter("stoa_writer_dedup_expired");
+
+    assertThat(pipeline.sweepDedup()).isEqualTo(6);
+    assertThat(counter("stoa_writer_dedup_expired")).isEqualTo(expired + 6);
+    for (int i = 1; i <= 5; i++) {
+      assertThat(rocks.get(ChainKeys.dedup("alice", "d", "old-" + i))).as("old-" + i).isNull();
+    }
+    assertThat(rocks.get(ChainKeys.dedup("carol", "d", "c-1"))).isNull();
+    assertThat(SendAck.parseFrom(rocks.get(ChainKeys.dedup("alice", "d", "new-1")))).isEqualTo(fresh);
+    assertThat(pipeline.sweepDedup()).as("nothing left to sweep").isZero();
+    // the messages themselves stay
+    assertThat(new SessionChain(rocks).range("c2c:alice:bob", 0, 10)).hasSize(6);
   }
 
   @Test
@@ -619,9 +665,13 @@ class SendPipelineTest {
     return c == null ? 0 : c.count();
   }
 
-  /** A clock that moves one millisecond forward on every read. */
+  /** A clock that moves one millisecond forward on every read, and as far as a test moves it. */
   static final class SteppingClock extends Clock {
     private final AtomicLong millis = new AtomicLong(1_763_800_000_000L);
+
+    void advance(long by) {
+      millis.addAndGet(by);
+    }
 
     @Override
     public ZoneId getZone() {
