@@ -10,9 +10,9 @@ import java.util.List;
  * time-ordered msgIds, so in a family of their own every flushed file lies above the ones before
  * and moves down the levels without being rewritten; sharing a key space with the chains, whose
  * keys spread over every session and user, each compaction rewrote them with everything else.
- * Dedup records are only ever point-read. Each family is one contiguous key range
- * ([{@code m/}, {@code m0}), [{@code d/}, {@code d0})), so a scan inside a range touches one family
- * and a scan across ranges merges a few. Immutable.
+ * Dedup records are point-read, and scanned only by the writer's expiry sweep. Each family is one
+ * contiguous key range ([{@code m/}, {@code m0}), [{@code d/}, {@code d0})), so a scan inside a
+ * range touches one family and a scan across ranges merges a few. Immutable.
  */
 final class KeyFamilies {
   static final int DEFAULT = 0;

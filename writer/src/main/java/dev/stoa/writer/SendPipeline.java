@@ -11,8 +11,10 @@ import dev.stoa.proto.internal.SendResult;
 import dev.stoa.proto.internal.Writer;
 import dev.stoa.writer.impl.Committer;
 import dev.stoa.writer.impl.DedupKey;
+import dev.stoa.writer.impl.DedupSweeper;
 import dev.stoa.writer.impl.Lane;
 import dev.stoa.writer.impl.SendValidator;
+import dev.stoa.writer.impl.StorageFaults;
 import dev.stoa.writer.impl.ValidSend;
 import dev.stoa.writer.impl.WriterMetrics;
 import io.vertx.core.Context;
@@ -35,13 +37,18 @@ import java.util.logging.Logger;
  *
  * <p><b>Answers.</b> {@link #send} never fails for bad input: a rejection is a {@link SendResult}
  * whose {@code ack.code} is the PROTOCOL.md code, {@code ack.clientMsgId} and {@code ack.sessionId}
- * as the client gave them, and {@code error} naming the field. The future fails only for an
- * internal fault (storage), which the caller maps to INTERNAL. A full lane answers UNAVAILABLE
+ * as the client gave them, and {@code error} naming the field. The future fails only for a fault:
+ * a storage fault (a read, write or sync of the store failed; the send was not acknowledged and
+ * may be retried) fails it with a {@code StoaException} UNAVAILABLE, anything else (a bug) with
+ * the exception itself, which callers map to INTERNAL. A full lane answers UNAVAILABLE
  * ("writer overloaded, retry"). An OK ack is returned only after the batch is durable.
  *
  * <p><b>Dedup.</b> The ack of a stored send is kept under {@code ChainKeys.dedup} in the same
  * batch as the message, so a resend returns the first ack exactly (msgId, seq, preSeq, preMsgId,
- * sentAt). A resend arriving while the first is still in progress waits for the first's answer
+ * sentAt). A record read after a sync failed is answered only after a later sync succeeded: the
+ * failed round's records are visible to reads but were not durable. A record is honoured for
+ * {@code writer.dedup.window.seconds} after its sentAt; an older one is ignored (the send is stored
+ * anew) and deleted by the {@code DedupSweeper}. A resend arriving while the first is still in progress waits for the first's answer
  * (in-flight map), so concurrent duplicates never both write.
  *
  * <p><b>Order.</b> A session is served by lane {@code floorMod(sessionId.hashCode(), lanes)}, one
@@ -65,6 +72,7 @@ public final class SendPipeline implements Writer, AutoCloseable {
   private final SendValidator validator;
   private final Committer committer;
   private final Lane[] lanes;
+  private final DedupSweeper sweeper;
   private final WriterMetrics metrics = new WriterMetrics();
   private final ConcurrentHashMap<DedupKey, CompletableFuture<SendResult>> inFlight = new ConcurrentHashMap<>();
   private volatile boolean closed;
@@ -94,9 +102,13 @@ public final class SendPipeline implements Writer, AutoCloseable {
     this.lanes = new Lane[options.lanes()];
     int perLane = Math.max(1, options.sessionCacheMax() / options.lanes());
     for (int i = 0; i < lanes.length; i++) {
-      lanes[i] = new Lane(i, options.queueMax(), perLane, kv, committer, msgIds, options.seqBlockSize(), clock);
+      lanes[i] = new Lane(i, options.queueMax(), perLane, kv, committer, msgIds, options.seqBlockSize(), clock,
+          options.dedupWindowSeconds());
     }
+    this.sweeper = new DedupSweeper(kv, committer, clock, options.dedupWindowSeconds(), options.dedupSweepBatch(),
+        metrics);
     committer.start();
+    sweeper.start();
   }
 
   @Override
@@ -181,8 +193,8 @@ public final class SendPipeline implements Writer, AutoCloseable {
   private void answer(ValidSend send, DedupKey key, Reply reply, long start, Lane.Outcome outcome,
       Throwable failure) {
     if (failure != null) {
-      Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-          ? failure.getCause() : failure;
+      Throwable cause = StorageFaults.toAnswer("send", failure instanceof CompletionException
+          && failure.getCause() != null ? failure.getCause() : failure);
       LOG.warning("send of user '" + send.userId() + "' device '" + send.deviceId()
           + "' clientMsgId '" + send.clientMsgId() + "' to " + send.session().id() + " failed: " + cause);
       metrics.error(start);
@@ -223,6 +235,11 @@ public final class SendPipeline implements Writer, AutoCloseable {
     });
   }
 
+  /** Runs one dedup sweep cycle now (tests; the background thread runs one per window). Blocks. */
+  long sweepDedup() throws InterruptedException {
+    return sweeper.sweep();
+  }
+
   private static SendResult rejection(SendRequest request, Code code, String error) {
     SendAck ack = SendAck.newBuilder()
         .setCode(code)
@@ -243,6 +260,7 @@ public final class SendPipeline implements Writer, AutoCloseable {
     }
     closed = true;
     try {
+      sweeper.close(CLOSE_TIMEOUT_MILLIS);
       for (Lane lane : lanes) {
         lane.shutdown();
       }

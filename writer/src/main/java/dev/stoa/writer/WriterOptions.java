@@ -16,9 +16,13 @@ import java.util.List;
  * @param sessionCacheMax sessions whose sequencer and head are kept in memory, over all lanes;
  *     an evicted session is reloaded on its next send and its seq jumps to a fresh block
  * @param userCacheMax users whose user-chain sequencer is kept in memory
+ * @param dedupWindowSeconds how long after its sentAt a c2c send's ack is returned to a resend of
+ *     the same (user, device, clientMsgId); an older record is not honoured (the send is stored
+ *     anew) and is deleted by the dedup sweep, which runs once per window
+ * @param dedupSweepBatch dedup records the sweep reads per step (one scan, at most one delete batch)
  */
 public record WriterOptions(int bodyMaxBytes, int seqBlockSize, int lanes, int queueMax,
-    int sessionCacheMax, int userCacheMax) {
+    int sessionCacheMax, int userCacheMax, int dedupWindowSeconds, int dedupSweepBatch) {
 
   public static final int DEFAULT_BODY_MAX_BYTES = 32768;
   public static final int DEFAULT_SEQ_BLOCK_SIZE = 1000;
@@ -26,6 +30,8 @@ public record WriterOptions(int bodyMaxBytes, int seqBlockSize, int lanes, int q
   public static final int DEFAULT_QUEUE_MAX = 1000;
   public static final int DEFAULT_SESSION_CACHE_MAX = 100_000;
   public static final int DEFAULT_USER_CACHE_MAX = 100_000;
+  public static final int DEFAULT_DEDUP_WINDOW_SECONDS = 86_400;
+  public static final int DEFAULT_DEDUP_SWEEP_BATCH = 1000;
 
   public static final ConfigKey<Integer> BODY_MAX_BYTES = ConfigKey.integer("writer.body.max.bytes",
       DEFAULT_BODY_MAX_BYTES, 1, 16 * 1024 * 1024, "largest message body in UTF-8 bytes");
@@ -39,9 +45,14 @@ public record WriterOptions(int bodyMaxBytes, int seqBlockSize, int lanes, int q
       DEFAULT_SESSION_CACHE_MAX, 1, 100_000_000, "sessions whose sequencer and head stay in memory");
   public static final ConfigKey<Integer> USER_CACHE_MAX = ConfigKey.integer("writer.user.cache.max",
       DEFAULT_USER_CACHE_MAX, 1, 100_000_000, "users whose user-chain sequencer stays in memory");
+  public static final ConfigKey<Integer> DEDUP_WINDOW_SECONDS = ConfigKey.integer("writer.dedup.window.seconds",
+      DEFAULT_DEDUP_WINDOW_SECONDS, 1, 365 * 86_400,
+      "seconds after its sentAt a c2c send is deduplicated against resends; older dedup records are ignored and swept");
+  public static final ConfigKey<Integer> DEDUP_SWEEP_BATCH = ConfigKey.integer("writer.dedup.sweep.batch",
+      DEFAULT_DEDUP_SWEEP_BATCH, 1, 100_000, "dedup records the expiry sweep reads per step");
 
   public static final List<ConfigKey<?>> KEYS = List.of(BODY_MAX_BYTES, SEQ_BLOCK_SIZE, LANES,
-      QUEUE_MAX, SESSION_CACHE_MAX, USER_CACHE_MAX);
+      QUEUE_MAX, SESSION_CACHE_MAX, USER_CACHE_MAX, DEDUP_WINDOW_SECONDS, DEDUP_SWEEP_BATCH);
 
   public WriterOptions {
     requireAtLeast("writer.body.max.bytes", bodyMaxBytes, 1);
@@ -50,17 +61,27 @@ public record WriterOptions(int bodyMaxBytes, int seqBlockSize, int lanes, int q
     requireAtLeast("writer.queue.max", queueMax, 1);
     requireAtLeast("writer.session.cache.max", sessionCacheMax, 1);
     requireAtLeast("writer.user.cache.max", userCacheMax, 1);
+    requireAtLeast("writer.dedup.window.seconds", dedupWindowSeconds, 1);
+    requireAtLeast("writer.dedup.sweep.batch", dedupSweepBatch, 1);
+  }
+
+  /** The same options with another dedup window. */
+  public WriterOptions withDedupWindowSeconds(int seconds) {
+    return new WriterOptions(bodyMaxBytes, seqBlockSize, lanes, queueMax, sessionCacheMax, userCacheMax,
+        seconds, dedupSweepBatch);
   }
 
   /** The defaults above. */
   public static WriterOptions defaults() {
     return new WriterOptions(DEFAULT_BODY_MAX_BYTES, DEFAULT_SEQ_BLOCK_SIZE, DEFAULT_LANES,
-        DEFAULT_QUEUE_MAX, DEFAULT_SESSION_CACHE_MAX, DEFAULT_USER_CACHE_MAX);
+        DEFAULT_QUEUE_MAX, DEFAULT_SESSION_CACHE_MAX, DEFAULT_USER_CACHE_MAX, DEFAULT_DEDUP_WINDOW_SECONDS,
+        DEFAULT_DEDUP_SWEEP_BATCH);
   }
 
   public static WriterOptions from(Config config) {
     return new WriterOptions(config.get(BODY_MAX_BYTES), config.get(SEQ_BLOCK_SIZE), config.get(LANES),
-        config.get(QUEUE_MAX), config.get(SESSION_CACHE_MAX), config.get(USER_CACHE_MAX));
+        config.get(QUEUE_MAX), config.get(SESSION_CACHE_MAX), config.get(USER_CACHE_MAX),
+        config.get(DEDUP_WINDOW_SECONDS), config.get(DEDUP_SWEEP_BATCH));
   }
 
   private static void requireAtLeast(String key, int value, int min) {

@@ -2,6 +2,7 @@ package dev.stoa.writer;
 
 import dev.stoa.kv.KeyValue;
 import dev.stoa.kv.KvBatch;
+import dev.stoa.kv.KvException;
 import dev.stoa.kv.KvStore;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -11,7 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real store with test switches on {@link #write}: hold every write until released, or fail
- * writes (all, or the next n) with a storage error; and on reads of dedup records ({@code d/}
+ * writes (all, or the next n) with a storage error ({@link KvException}, as the real store
+ * throws); on {@link #sync}: fail the next n (the writes stay in the store, visible to reads, as
+ * after a failed fsync), and count the syncs that succeeded; and on reads of dedup records ({@code d/}
  * keys, by {@link #get} or {@link #multiGet}): hold them until released, fail the next n, and record
  * how many keys each read asked for. Other reads, compare-and-set and scans pass through.
  */
@@ -25,6 +28,9 @@ final class GatedKvStore implements KvStore {
   private volatile CountDownLatch dedupReadGate = new CountDownLatch(0);
   final CountDownLatch dedupReadEntered = new CountDownLatch(1);
   final AtomicInteger failNextDedupReads = new AtomicInteger();
+  /** Fails this many of the next syncs, then lets syncs through again. */
+  final AtomicInteger failNextSyncs = new AtomicInteger();
+  final AtomicInteger syncsDone = new AtomicInteger();
   final List<Integer> dedupReadSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   GatedKvStore(KvStore delegate) {
@@ -78,7 +84,7 @@ final class GatedKvStore implements KvStore {
     dedupReadEntered.countDown();
     pass(dedupReadGate, "dedup read");
     if (failNextDedupReads.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-      throw new IllegalStateException("injected read failure");
+      throw new KvException("injected read failure");
     }
   }
 
@@ -87,14 +93,18 @@ final class GatedKvStore implements KvStore {
     writeEntered.countDown();
     pass(gate, "write");
     if (failWrites.get() || failNextWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-      throw new IllegalStateException("injected storage failure");
+      throw new KvException("injected storage failure");
     }
     delegate.write(batch);
   }
 
   @Override
   public void sync() {
+    if (failNextSyncs.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw new KvException("injected sync failure");
+    }
     delegate.sync();
+    syncsDone.incrementAndGet();
   }
 
   @Override

@@ -82,8 +82,10 @@ class SendPipelineTest {
     kv.close();
   }
 
+  private final SteppingClock clock = new SteppingClock();
+
   private SendPipeline newPipeline(WriterOptions options, PushTrigger push) {
-    return new SendPipeline(vertx, kv, msgIds::incrementAndGet, push, options, new SteppingClock());
+    return new SendPipeline(vertx, kv, msgIds::incrementAndGet, push, options, clock);
   }
 
   /** Pushes are triggered after the ack on the pipeline's context; waits up to 10 s for {@code n}. */
@@ -361,7 +363,7 @@ class SendPipelineTest {
   void aFullLaneAnswersUnavailable() throws Exception {
     pipeline.close();
     // one lane that holds at most two sends not yet durable
-    pipeline = newPipeline(new WriterOptions(32768, 1000, 1, 2, 100, 100), pushes);
+    pipeline = newPipeline(new WriterOptions(32768, 1000, 1, 2, 100, 100, 86_400, 1000), pushes);
     kv.hold();
     Future<SendResult> first = pipeline.send(send("alice", "d", 1, "a-1", "user:bob", "1"));
     assertThat(kv.writeEntered.await(10, TimeUnit.SECONDS)).isTrue();
@@ -387,6 +389,7 @@ class SendPipelineTest {
     Future<SendResult> failed = pipeline.send(send("alice", "d", 1, "a-2", "user:bob", "2"));
     assertThatThrownBy(() -> await(failed)).isInstanceOf(ExecutionException.class)
         .hasMessageContaining("injected storage failure");
+    assertThat(codeOf(failed)).as("a storage fault is retryable").isEqualTo(Code.UNAVAILABLE);
     assertThat(sends("error")).isEqualTo(errors + 1);
     kv.failWrites.set(false);
 
@@ -396,6 +399,80 @@ class SendPipelineTest {
     assertThat(two.getPreSeq()).isEqualTo(1);
     assertThat(two.getPreMsgId()).isEqualTo(one.getMsgId());
     assertThat(new SessionChain(rocks).range("c2c:alice:bob", 0, 10)).hasSize(2);
+  }
+
+  @Test
+  void aResendOfASendWhoseSyncFailedIsAnsweredOnlyOnceItIsDurable() throws Exception {
+    SendAck one = sendOk(send("alice", "d", 1, "a-1", "user:bob", "1")).getAck();
+    // a-2 is written (its records are in the store, visible to reads) but its sync fails
+    kv.failNextSyncs.set(2);
+    Future<SendResult> failed = pipeline.send(send("alice", "d", 1, "a-2", "user:bob", "2"));
+    assertThatThrownBy(() -> await(failed)).hasMessageContaining("injected sync failure");
+    assertThat(codeOf(failed)).as("a sync failure is retryable").isEqualTo(Code.UNAVAILABLE);
+    byte[] record = rocks.get(ChainKeys.dedup("alice", "d", "a-2"));
+    assertThat(record).as("the failed round's dedup record is visible").isNotNull();
+
+    // the resend finds that record; the store still cannot sync: it must not be answered OK
+    Future<SendResult> whileBroken = pipeline.send(send("alice", "d", 1, "a-2", "user:bob", "2"));
+    assertThatThrownBy(() -> await(whileBroken)).hasMessageContaining("injected sync failure");
+    assertThat(codeOf(whileBroken)).isEqualTo(Code.UNAVAILABLE);
+
+    // syncs work again: the resend is answered with the first write's ack, after a sync made it durable
+    int syncsBefore = kv.syncsDone.get();
+    SendAck resent = sendOk(send("alice", "d", 1, "a-2", "user:bob", "2")).getAck();
+    assertThat(kv.syncsDone.get()).as("a sync ran before the resend was answered").isGreaterThan(syncsBefore);
+    assertThat(resent).isEqualTo(SendAck.parseFrom(record));
+    assertThat(resent.getPreMsgId()).isEqualTo(one.getMsgId());
+    // once durability is re-established, a resend is answered from its record without another sync
+    int syncsAfter = kv.syncsDone.get();
+    assertThat(sendOk(send("alice", "d", 1, "a-1", "user:bob", "1")).getAck()).isEqualTo(one);
+    assertThat(kv.syncsDone.get()).isEqualTo(syncsAfter);
+    assertThat(new SessionChain(rocks).range("c2c:alice:bob", 0, 10)).extracting(SessionEntry::msgId)
+        .containsExactly(one.getMsgId(), resent.getMsgId());
+  }
+
+  @Test
+  void aDedupRecordOlderThanTheWindowIsNotHonouredAndTheSendIsStoredAnew() throws Exception {
+    pipeline.close();
+    pipeline = newPipeline(WriterOptions.defaults().withDedupWindowSeconds(60), pushes);
+    SendAck first = sendOk(send("alice", "d", 1, "a-1", "user:bob", "1")).getAck();
+    clock.advance(59_000);
+    assertThat(sendOk(send("alice", "d", 1, "a-1", "user:bob", "1")).getAck()).as("inside the window").isEqualTo(first);
+
+    clock.advance(1_000);
+    SendAck again = sendOk(send("alice", "d", 1, "a-1", "user:bob", "1")).getAck();
+    assertThat(again.getMsgId()).as("past the window: a new message").isNotEqualTo(first.getMsgId());
+    assertThat(again.getPreSeq()).isEqualTo(first.getSeq());
+    // the new record replaced the old one: a resend now answers the second ack
+    assertThat(sendOk(send("alice", "d", 1, "a-1", "user:bob", "1")).getAck()).isEqualTo(again);
+  }
+
+  @Test
+  void theSweepDeletesExpiredDedupRecordsOnlyAndReadsRecordsWithoutSentAtAsExpired() throws Exception {
+    pipeline.close();
+    WriterOptions options = new WriterOptions(32768, 1000, 4, 1000, 100, 100, 60, 2); // 2 records per step
+    pipeline = newPipeline(options, pushes);
+    for (int i = 1; i <= 5; i++) {
+      sendOk(send("alice", "d", 1, "old-" + i, "user:bob", "" + i));
+    }
+    // a record as an older writer might have left it: an ack without sentAt
+    rocks.write(dev.stoa.kv.KvBatch.durable().put(ChainKeys.dedup("carol", "d", "c-1"),
+        SendAck.newBuilder().setCode(Code.OK).setClientMsgId("c-1").setSessionId("c2c:carol:dave")
+            .setMsgId(1).setSeq(1).build().toByteArray()));
+    clock.advance(60_000);
+    SendAck fresh = sendOk(send("alice", "d", 1, "new-1", "user:bob", "n")).getAck();
+    double expired = counter("stoa_writer_dedup_expired");
+
+    assertThat(pipeline.sweepDedup()).isEqualTo(6);
+    assertThat(counter("stoa_writer_dedup_expired")).isEqualTo(expired + 6);
+    for (int i = 1; i <= 5; i++) {
+      assertThat(rocks.get(ChainKeys.dedup("alice", "d", "old-" + i))).as("old-" + i).isNull();
+    }
+    assertThat(rocks.get(ChainKeys.dedup("carol", "d", "c-1"))).isNull();
+    assertThat(SendAck.parseFrom(rocks.get(ChainKeys.dedup("alice", "d", "new-1")))).isEqualTo(fresh);
+    assertThat(pipeline.sweepDedup()).as("nothing left to sweep").isZero();
+    // the messages themselves stay
+    assertThat(new SessionChain(rocks).range("c2c:alice:bob", 0, 10)).hasSize(6);
   }
 
   @Test
@@ -474,8 +551,9 @@ class SendPipelineTest {
         + "(the resend of q-0 waited for the first's answer, not for the lane)").containsExactly(1, 30);
 
     kv.failNextDedupReads.set(1);
-    assertThatThrownBy(() -> await(pipeline.send(send("alice", "phone", 7, "q-31", "user:bob", "x"))))
-        .hasMessageContaining("injected read failure");
+    Future<SendResult> readFailed = pipeline.send(send("alice", "phone", 7, "q-31", "user:bob", "x"));
+    assertThatThrownBy(() -> await(readFailed)).hasMessageContaining("injected read failure");
+    assertThat(codeOf(readFailed)).isEqualTo(Code.UNAVAILABLE);
     SendAck after = sendOk(send("alice", "phone", 7, "q-32", "user:bob", "y")).getAck();
     assertThat(after.getSeq()).as("the lane goes on; the failed send took no seq").isEqualTo(firstAck.getSeq() + 31);
   }
@@ -567,6 +645,18 @@ class SendPipelineTest {
     assertThat(r.getError()).contains("retry");
   }
 
+  /** The code a failed send is answered with, as the gateway maps it (a non-StoaException is INTERNAL). */
+  private static Code codeOf(Future<SendResult> f) {
+    try {
+      await(f);
+    } catch (ExecutionException e) {
+      return StoaException.codeOf(e.getCause());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("the send did not fail");
+  }
+
   private static double counter(String name) {
     Counter c = Metrics.registry().find(name).counter();
     return c == null ? 0 : c.count();
@@ -577,9 +667,13 @@ class SendPipelineTest {
     return c == null ? 0 : c.count();
   }
 
-  /** A clock that moves one millisecond forward on every read. */
+  /** A clock that moves one millisecond forward on every read, and as far as a test moves it. */
   static final class SteppingClock extends Clock {
     private final AtomicLong millis = new AtomicLong(1_763_800_000_000L);
+
+    void advance(long by) {
+      millis.addAndGet(by);
+    }
 
     @Override
     public ZoneId getZone() {

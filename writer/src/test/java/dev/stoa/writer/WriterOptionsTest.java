@@ -18,13 +18,18 @@ class WriterOptionsTest {
     assertThat(o.lanes()).isEqualTo(4);
     assertThat(o.queueMax()).isEqualTo(10);
     assertThat(o.seqBlockSize()).isEqualTo(1000);
+    assertThat(o.dedupWindowSeconds()).isEqualTo(86_400);
+    assertThat(WriterOptions.from(Config.of(WriterOptions.KEYS, Map.of("writer.dedup.window.seconds", "600")))
+        .dedupWindowSeconds()).isEqualTo(600);
   }
 
   @Test
   void badValuesNameTheKey() {
     assertThatThrownBy(() -> Config.of(WriterOptions.KEYS, Map.of("writer.lanes", "0")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("writer.lanes").hasMessageContaining("got 0");
-    assertThatThrownBy(() -> new WriterOptions(1, 0, 1, 1, 1, 1))
+    assertThatThrownBy(() -> new WriterOptions(1, 0, 1, 1, 1, 1, 1, 1))
         .hasMessage("writer.seq.block.size: must be >= 1, got 0");
+    assertThatThrownBy(() -> Config.of(WriterOptions.KEYS, Map.of("writer.dedup.window.seconds", "0")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("writer.dedup.window.seconds");
   }
 }

@@ -1,5 +1,7 @@
 package dev.stoa.writer.impl;
 
+import dev.stoa.common.StoaException;
+import dev.stoa.kv.KeyValue;
 import dev.stoa.kv.KvBatch;
 import dev.stoa.kv.KvStore;
 import dev.stoa.kv.chain.BlockSequencer;
@@ -12,12 +14,14 @@ import dev.stoa.proto.client.Code;
 import dev.stoa.proto.client.Message;
 import dev.stoa.proto.client.SendAck;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -55,6 +59,9 @@ import java.util.logging.Logger;
  * numbers of different users are independent, and each user's numbers still ascend in commit
  * order.
  *
+ * <p>Between rounds it also deletes the expired dedup records the {@link DedupSweeper} found
+ * ({@link #deleteIfUnchanged}), so that check and delete cannot interleave with a new record.
+ *
  * <p>Numbers drawn for a round that then fails are skipped, never reused. Thread-safe entry
  * point {@link #submit}; everything else runs on the committer thread.
  */
@@ -63,6 +70,11 @@ public final class Committer {
   static final int ALLOCATOR_THREADS = 16;
   private static final Logger LOG = Logger.getLogger(Committer.class.getName());
   private static final Prepared STOP = new Prepared(null, null, 0, 0, 0, 0, 0, null, null);
+  /** Wakes the thread for {@link #deletions}. */
+  private static final Prepared DELETE = new Prepared(null, null, 0, 0, 0, 0, 0, null, null);
+
+  /** Expired dedup records to delete if they still hold the value the sweep read. */
+  private record Deletion(List<KeyValue> records, CompletableFuture<Integer> done) {}
 
   private final KvStore kv;
   private final int blockSize;
@@ -71,6 +83,7 @@ public final class Committer {
   private final Map<String, BlockSequencer> userSequencers;
   private final LinkedBlockingQueue<Prepared> queue = new LinkedBlockingQueue<>();
   private final Syncer syncer;
+  private final ConcurrentLinkedQueue<Deletion> deletions = new ConcurrentLinkedQueue<>();
   private final Thread thread;
   /** Platform threads: a block allocation is a native fsync, which would pin a virtual thread. */
   private final ExecutorService allocators = Executors.newFixedThreadPool(ALLOCATOR_THREADS,
@@ -94,11 +107,35 @@ public final class Committer {
     thread.start();
   }
 
+  /** See {@link Syncer#durable()}: completes once every write before the call is known durable. */
+  CompletableFuture<Void> durable() {
+    return syncer.durable();
+  }
+
+  /**
+   * Deletes each of {@code records} (dedup records read by the sweep) whose value is still the one
+   * read, on the commit thread: that thread is the only writer of dedup records, so a record stored
+   * anew after the read is seen and kept. The delete is relaxed (a crash may bring an expired
+   * record back; it is ignored on read and swept again).
+   *
+   * @return the number deleted
+   */
+  CompletableFuture<Integer> deleteIfUnchanged(List<KeyValue> records) {
+    CompletableFuture<Integer> done = new CompletableFuture<>();
+    if (stopped) {
+      done.completeExceptionally(new IllegalStateException("writer committer is stopped"));
+      return done;
+    }
+    deletions.add(new Deletion(records, done));
+    queue.add(DELETE);
+    return done;
+  }
+
   /** Queues {@code p}; {@code p.done()} completes once it is durable. Returns {@code p.done()}. */
   CompletableFuture<Committed> submit(Prepared p) {
     if (stopped) {
       p.cursor().failed = true;
-      p.done().completeExceptionally(new IllegalStateException("writer committer is stopped"));
+      p.done().completeExceptionally(new StoaException(Code.UNAVAILABLE, "writer: stopping, retry"));
       return p.done();
     }
     queue.add(p);
@@ -125,6 +162,9 @@ public final class Committer {
         queue.drainTo(round);
         round.removeIf(p -> p == STOP);
       }
+      if (round.removeIf(p -> p == DELETE)) {
+        runDeletions();
+      }
       if (!round.isEmpty()) {
         try {
           commit(round);
@@ -142,12 +182,39 @@ public final class Committer {
       }
     }
     for (Prepared p : queue) {
-      if (p != STOP) {
+      if (p != STOP && p != DELETE) {
         p.cursor().failed = true;
-        p.done().completeExceptionally(new IllegalStateException("writer committer stopped"));
+        p.done().completeExceptionally(new StoaException(Code.UNAVAILABLE, "writer: stopping, retry"));
       }
     }
     allocators.shutdown();
+    for (Deletion d; (d = deletions.poll()) != null; ) {
+      d.done().completeExceptionally(new IllegalStateException("writer committer stopped"));
+    }
+  }
+
+  private void runDeletions() {
+    for (Deletion d; (d = deletions.poll()) != null; ) {
+      try {
+        List<byte[]> keys = new ArrayList<>(d.records().size());
+        for (KeyValue r : d.records()) {
+          keys.add(r.key());
+        }
+        List<byte[]> now = kv.multiGet(keys);
+        KvBatch batch = KvBatch.relaxed();
+        for (int i = 0; i < keys.size(); i++) {
+          if (Arrays.equals(now.get(i), d.records().get(i).value())) {
+            batch.delete(keys.get(i));
+          }
+        }
+        if (batch.size() > 0) {
+          kv.write(batch);
+        }
+        d.done().complete(batch.size());
+      } catch (RuntimeException e) {
+        d.done().completeExceptionally(e);
+      }
+    }
   }
 
   private void commit(List<Prepared> round) {
@@ -157,8 +224,8 @@ public final class Committer {
     List<Committed> results = new ArrayList<>(round.size());
     for (Prepared p : round) {
       if (p.cursor().failed) {
-        p.done().completeExceptionally(new IllegalStateException("send of " + p.send().session().id()
-            + " seq " + p.seq() + " not written: an earlier send of this session was not written"));
+        p.done().completeExceptionally(new StoaException(Code.UNAVAILABLE, "writer: send to "
+            + p.send().session().id() + " not written because an earlier send of this session was not, retry"));
         continue;
       }
       try {
@@ -182,8 +249,9 @@ public final class Committer {
       for (Prepared p : written) {
         p.cursor().failed = true;
       }
+      Throwable failure = StorageFaults.toAnswer("write of " + written.size() + " send(s)", e);
       for (Prepared p : written) {
-        p.done().completeExceptionally(e);
+        p.done().completeExceptionally(failure);
       }
       return;
     }

@@ -39,7 +39,9 @@ import java.util.logging.Logger;
  * back with {@link #release} once the send is answered.
  *
  * <p>For one send the lane: reads the dedup record and, if there is one, answers with the stored
- * ack; otherwise takes the next seq from the session's {@link BlockSequencer} (head key
+ * ack, unless the ack's sentAt is a dedup window ({@code writer.dedup.window.seconds}) or more
+ * ago, once every write before the read is known durable ({@link Committer#durable}: at once unless
+ * a sync failed and none has succeeded since); otherwise takes the next seq from the session's {@link BlockSequencer} (head key
  * {@link ChainKeys#sessionHead}) and a msgId, links the send to the session's newest sequenced
  * message (preSeq/preMsgId; loaded from {@link SessionChain#last} on first use) and submits it.
  * msgIds are drawn here, in seq order, so within a session msgId order is seq order. The session
@@ -80,6 +82,7 @@ public final class Lane {
   private final LongSupplier msgIds;
   private final int blockSize;
   private final Clock clock;
+  private final long dedupWindowMillis;
   private final Map<String, SessionCursor> sessions;
   private final Semaphore permits;
   private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
@@ -91,7 +94,8 @@ public final class Lane {
   private CompletableFuture<Committed> lastSubmitted = CompletableFuture.completedFuture(null);
 
   public Lane(int index, int queueMax, int sessionCacheMax, KvStore kv, Committer committer,
-      LongSupplier msgIds, int blockSize, Clock clock) {
+      LongSupplier msgIds, int blockSize, Clock clock, int dedupWindowSeconds) {
+    this.dedupWindowMillis = dedupWindowSeconds * 1000L;
     this.index = index;
     this.queueMax = queueMax;
     this.kv = kv;
@@ -259,7 +263,12 @@ public final class Lane {
    */
   private CompletableFuture<Outcome> process(ValidSend send, byte[] dedupKey, byte[] stored) {
     if (stored != null) {
-      return CompletableFuture.completedFuture(new Outcome(parseAck(stored, send), null, true));
+      SendAck ack = parseAck(stored, send);
+      if (!DedupSweeper.expired(ack.getSentAt(), clock.millis(), dedupWindowMillis)) {
+        // the record may come from a round whose sync failed: answer once it is known durable
+        return committer.durable().thenApply(v -> new Outcome(ack, null, true));
+      }
+      // older than the window: not honoured, the send is stored anew (its record replaces this one)
     }
     String sessionId = send.session().id();
     SessionCursor cursor = sessions.get(sessionId);

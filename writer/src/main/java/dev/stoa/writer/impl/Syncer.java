@@ -1,8 +1,10 @@
 package dev.stoa.writer.impl;
 
+import dev.stoa.common.StoaException;
 import dev.stoa.kv.KvStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -14,21 +16,35 @@ import java.util.logging.Logger;
  * sends. So the commit thread builds and writes the next round while the previous ones are being
  * flushed, and a flush covers as many rounds as arrived during the one before.
  *
- * <p>If a sync fails, every send of the rounds it covered fails and their sessions' cursors are
- * marked failed (the lanes reload the heads); those writes may still be visible to reads, since
- * they are in the store, but were never acknowledged. Thread-safe entry points {@link #add} and
- * {@link #close}.
+ * <p>If a sync fails, every send of the rounds it covered fails (UNAVAILABLE) and their sessions'
+ * cursors are marked failed (the lanes reload the heads); those writes may still be visible to
+ * reads, since they are in the store, but were never acknowledged. Until a later sync succeeds
+ * (which makes every write before it durable, those included) the store holds records that reads
+ * see and a crash may lose: {@link #durable()} then answers only after such a sync, so a resend
+ * whose dedup record came from a failed round is not answered OK before it is durable. The flag is
+ * set before the failed sends are answered, so a resend of one of them (which reads its dedup
+ * record after that answer) always sees it. Thread-safe entry points {@link #add}, {@link #durable}
+ * and {@link #close}.
  */
 final class Syncer {
   private static final Logger LOG = Logger.getLogger(Syncer.class.getName());
-  private static final Round STOP = new Round(List.of(), List.of());
+  private static final Round STOP = new Round(List.of(), List.of(), null);
 
-  /** Sends written together, with what each is answered when durable (same order). */
-  record Round(List<Prepared> sends, List<Committed> results) {}
+  /**
+   * Sends written together, with what each is answered when durable (same order); or, with no
+   * sends, a {@code barrier} completed once a sync after it succeeded.
+   */
+  record Round(List<Prepared> sends, List<Committed> results, CompletableFuture<Void> barrier) {
+    Round(List<Prepared> sends, List<Committed> results) {
+      this(sends, results, null);
+    }
+  }
 
   private final KvStore kv;
   private final LinkedBlockingQueue<Round> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
+  /** True from a failed sync until a later one succeeds: written records may not be durable. */
+  private volatile boolean durabilityLost;
 
   Syncer(KvStore kv) {
     this.kv = kv;
@@ -41,6 +57,20 @@ final class Syncer {
 
   void add(Round round) {
     queue.add(round);
+  }
+
+  /**
+   * Completes once every write that returned before this call is durable: at once when no sync
+   * has failed since the last one that succeeded, else after a sync that succeeds (exceptionally,
+   * UNAVAILABLE, if it fails too).
+   */
+  CompletableFuture<Void> durable() {
+    if (!durabilityLost) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> barrier = new CompletableFuture<>();
+    queue.add(new Round(List.of(), List.of(), barrier));
+    return barrier;
   }
 
   /** Syncs and completes what was added, then ends the thread; waits up to {@code timeoutMillis}. */
@@ -69,9 +99,11 @@ final class Syncer {
     try {
       kv.sync();
     } catch (RuntimeException e) {
+      durabilityLost = true; // before any answer: a resend of a failed send must see it
       int sends = rounds.stream().mapToInt(r -> r.sends().size()).sum();
       LOG.log(Level.SEVERE, "writer: sync of " + rounds.size() + " written round(s), " + sends
           + " send(s), failed; none of them is acknowledged", e);
+      StoaException failure = StorageFaults.unavailable("sync of the written sends", e);
       for (Round r : rounds) {
         for (Prepared p : r.sends()) {
           p.cursor().failed = true;
@@ -79,12 +111,19 @@ final class Syncer {
       }
       for (Round r : rounds) {
         for (Prepared p : r.sends()) {
-          p.done().completeExceptionally(e);
+          p.done().completeExceptionally(failure);
+        }
+        if (r.barrier() != null) {
+          r.barrier().completeExceptionally(failure);
         }
       }
       return;
     }
+    durabilityLost = false; // this sync covered every write before it, the failed rounds' too
     for (Round r : rounds) {
+      if (r.barrier() != null) {
+        r.barrier().complete(null);
+      }
       for (int i = 0; i < r.sends().size(); i++) {
         r.sends().get(i).done().complete(r.results().get(i));
       }

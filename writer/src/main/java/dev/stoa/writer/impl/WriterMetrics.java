@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * The writer's meters in {@link Metrics#registry()}: {@code stoa_writer_sends_total{result}} with
  * result {@code ok}, {@code duplicate}, {@code error} (internal fault) or the rejection code in
  * lower case ({@code bad_request}, {@code forbidden}, {@code not_found}, {@code too_large},
- * {@code unavailable}); {@code stoa_writer_send_seconds}; {@code stoa_writer_dedup_hits_total};
+ * {@code unavailable}); {@code stoa_writer_send_seconds}; {@code stoa_writer_dedup_hits_total}; {@code stoa_writer_dedup_expired_total};
  * {@code stoa_writer_push_failures_total}. Thread-safe.
  */
 public final class WriterMetrics {
@@ -24,6 +24,9 @@ public final class WriterMetrics {
       .description("time from receiving a send to its answer").register(registry);
   private final Counter dedupHits = Counter.builder("stoa_writer_dedup_hits")
       .description("sends answered with the ack of an earlier send of the same clientMsgId")
+      .register(registry);
+  private final Counter dedupExpired = Counter.builder("stoa_writer_dedup_expired")
+      .description("dedup records deleted by the sweep because they were older than writer.dedup.window.seconds")
       .register(registry);
   private final Counter pushFailures = Counter.builder("stoa_writer_push_failures")
       .description("pushes to state servers that failed after a successful send").register(registry);
@@ -43,6 +46,10 @@ public final class WriterMetrics {
 
   public void error(long startNanos) {
     count("error", startNanos);
+  }
+
+  public void dedupExpired(int n) {
+    dedupExpired.increment(n);
   }
 
   public void pushFailed() {
