@@ -4,6 +4,7 @@ import dev.stoa.common.Ids;
 import dev.stoa.common.Lifecycle;
 import dev.stoa.common.SessionId;
 import dev.stoa.common.StoaException;
+import dev.stoa.index.ring.RingBudget;
 import dev.stoa.index.ring.SessionRing;
 import dev.stoa.index.wal.LogRecord;
 import dev.stoa.index.wal.OffsetOutOfRangeException;
@@ -48,7 +49,16 @@ import java.util.logging.Logger;
  * will use: an append that names another epoch is refused UNAVAILABLE with a leader hint.
  *
  * <p>Every {@value #RETENTION_PERIOD_MS} ms whole segments past {@code index.wal.retention.*} are
- * deleted (the rings keep what they hold; a restart replays only what is retained).
+ * deleted, after each shard's heads are checkpointed ({@link ShardLeader#enforceRetention()}), so a
+ * room's seq never goes back (the rings keep what they hold; a restart replays only what is retained).
+ *
+ * <p>Rings of all shards share one {@link RingBudget} of {@code index.ring.total.max.bytes}; a read
+ * of a room whose ring was dropped rebuilds it from the log on a worker.
+ *
+ * <p>A shard whose log or heads cannot be opened at start (damage recovery refuses, an unreadable
+ * directory, a bad record) is offline alone: it is logged once at SEVERE, counted in
+ * {@code stoa_index_shards_offline}, and every request for it is answered UNAVAILABLE naming the
+ * shard and the cause, while the other shards serve.
  *
  * <p>The shard count is written to {@code <dataDir>/index/shards} at first start; starting with
  * another {@code index.shards} on the same data is refused, since sessions would move shards.
@@ -70,8 +80,12 @@ public final class IndexServer implements Index, Lifecycle {
   private final IndexOptions options;
   private final LongSupplier msgIds;
   private final Clock clock;
+  private final RingBudget budget;
   private volatile ShardLeader[] leaders;
+  /** Per shard, why it could not be opened at start (null if it is served). */
+  private volatile String[] offline;
   private volatile long retentionTimer = -1;
+  private volatile List<io.micrometer.core.instrument.Meter> meters = List.of();
 
   /**
    * @param dataDir the process data directory; shards go to {@code dataDir/index/}
@@ -85,6 +99,7 @@ public final class IndexServer implements Index, Lifecycle {
     this.options = options;
     this.msgIds = msgIds;
     this.clock = clock;
+    this.budget = new RingBudget(options.ringTotalMaxBytes());
   }
 
   public String id() {
@@ -96,9 +111,29 @@ public final class IndexServer implements Index, Lifecycle {
     return Math.floorMod(sessionId.hashCode(), options.shards());
   }
 
-  /** The leader of {@code shard}; for tests and metrics. */
+  /** The leader of {@code shard}, null if it is offline since start; for tests and metrics. */
   public ShardLeader leader(int shard) {
     return leaders[shard];
+  }
+
+  /** The heap budget shared by the rings of every shard. */
+  public RingBudget ringBudget() {
+    return budget;
+  }
+
+  /** Shards that could not be opened at start plus those whose log went OFFLINE since. */
+  public int offlineShards() {
+    ShardLeader[] ls = leaders;
+    if (ls == null) {
+      return 0;
+    }
+    int n = 0;
+    for (ShardLeader l : ls) {
+      if (l == null || l.log().state() == ShardLog.State.OFFLINE) {
+        n++;
+      }
+    }
+    return n;
   }
 
   @Override
@@ -106,24 +141,30 @@ public final class IndexServer implements Index, Lifecycle {
     return vertx.executeBlocking(() -> {
       checkShardCount();
       ShardLeader[] opened = new ShardLeader[options.shards()];
-      try {
-        for (int i = 0; i < opened.length; i++) {
-          ShardLog log = ShardLog.open(dir.resolve(String.format("shard-%04d", i)), options.wal(), clock);
-          opened[i] = ShardLeader.open(i, EPOCH, log, options, msgIds, clock);
-        }
-      } catch (IOException | RuntimeException e) {
-        for (ShardLeader l : opened) {
-          if (l != null) {
-            l.close();
+      String[] failed = new String[opened.length];
+      for (int i = 0; i < opened.length; i++) {
+        Path shardDir = dir.resolve(String.format("shard-%04d", i));
+        ShardLog log = null;
+        try {
+          log = ShardLog.open(shardDir, options.wal(), clock);
+          opened[i] = ShardLeader.open(i, EPOCH, log, options, budget, msgIds, clock);
+        } catch (IOException | RuntimeException e) {
+          if (log != null) {
+            log.close();
           }
+          failed[i] = e.getClass().getSimpleName() + ": " + e.getMessage();
+          LOG.log(Level.SEVERE, "index server " + serverId + ": shard " + i + " in " + shardDir
+              + " cannot be opened and stays OFFLINE (its requests are answered UNAVAILABLE; the other shards serve): "
+              + e.getMessage(), e);
         }
-        throw e;
       }
+      offline = failed;
       leaders = opened;
-      IndexMetrics.register(this, opened);
+      meters = IndexMetrics.register(this, opened);
       retentionTimer = vertx.setPeriodic(RETENTION_PERIOD_MS, id -> enforceRetention());
-      LOG.info(() -> "index server " + serverId + ": leading " + opened.length + " shard(s) at epoch " + EPOCH
-          + " in " + dir);
+      long served = java.util.Arrays.stream(opened).filter(java.util.Objects::nonNull).count();
+      LOG.info(() -> "index server " + serverId + ": leading " + served + " of " + opened.length
+          + " shard(s) at epoch " + EPOCH + " in " + dir);
       return null;
     }, false);
   }
@@ -154,7 +195,9 @@ public final class IndexServer implements Index, Lifecycle {
     return vertx.executeBlocking(() -> {
       int deleted = 0;
       for (ShardLeader l : ls) {
-        deleted += l.log().enforceRetention();
+        if (l != null && l.log().state() == ShardLog.State.ONLINE) {
+          deleted += l.enforceRetention();
+        }
       }
       return deleted;
     }, false).onFailure(e -> LOG.log(Level.WARNING, "index server " + serverId + ": retention failed", e));
@@ -171,9 +214,13 @@ public final class IndexServer implements Index, Lifecycle {
       return Future.succeededFuture();
     }
     leaders = null;
+    IndexMetrics.remove(meters);
+    meters = List.of();
     return vertx.executeBlocking(() -> {
       for (ShardLeader l : ls) {
-        l.close();
+        if (l != null) {
+          l.close();
+        }
       }
       return null;
     }, false);
@@ -197,7 +244,7 @@ public final class IndexServer implements Index, Lifecycle {
     }
     ShardLeader leader = leaderOf(session.id());
     if (leader == null) {
-      return Future.succeededFuture(refusal(request, Code.UNAVAILABLE, "index server " + serverId + ": not started", 0));
+      return Future.succeededFuture(refusal(request, Code.UNAVAILABLE, unavailable(session.id()), 0));
     }
     if (request.getEpoch() != 0 && request.getEpoch() != leader.epoch()) {
       return Future.succeededFuture(refusal(request, Code.UNAVAILABLE, "shard " + leader.shard() + ": epoch "
@@ -222,11 +269,21 @@ public final class IndexServer implements Index, Lifecycle {
     ShardLeader leader = leaderOf(session.id());
     if (leader == null) {
       return Future.succeededFuture(ReadResult.newBuilder().setCode(Code.UNAVAILABLE)
-          .setError("index server " + serverId + ": not started").build());
+          .setError(unavailable(session.id())).build());
     }
+    SessionRing ring = leader.ringOf(session.id());
+    if (ring == null && leader.rebuildable(session.id())) {
+      return vertx.executeBlocking(() -> leader.rebuild(session.id()), false)
+          .map(rebuilt -> readFrom(rebuilt, request))
+          .otherwise(e -> ReadResult.newBuilder().setCode(Code.UNAVAILABLE).setError("shard " + leader.shard()
+              + ": rebuilding the ring of " + session.id() + " from the log failed: " + e.getMessage()).build());
+    }
+    return Future.succeededFuture(readFrom(ring, request));
+  }
+
+  private ReadResult readFrom(SessionRing ring, ReadRequest request) {
     int limit = Math.min(request.getLimit(), options.readMax());
     ReadResult.Builder out = ReadResult.newBuilder().setCode(Code.OK);
-    SessionRing ring = leader.ringOf(session.id());
     if (ring != null) {
       List<Message> messages = limit == 0 ? List.of() : ring.read(request.getAfterSeq(), limit);
       out.addAllMessages(messages)
@@ -234,7 +291,7 @@ public final class IndexServer implements Index, Lifecycle {
           .setLatestSeq(ring.newestSeq())
           .setOldestSeq(ring.oldestSeq());
     }
-    return Future.succeededFuture(out.build());
+    return out.build();
   }
 
   @Override
@@ -249,6 +306,10 @@ public final class IndexServer implements Index, Lifecycle {
           .setError("shard: " + request.getShard() + " is not below the shard count " + ls.length).build());
     }
     ShardLeader leader = ls[request.getShard()];
+    if (leader == null) {
+      return Future.succeededFuture(FetchResult.newBuilder().setCode(Code.UNAVAILABLE)
+          .setError(offlineReason(request.getShard())).build());
+    }
     ShardLog log = leader.log();
     long from = request.getFromOffset();
     int maxBytes = request.getMaxBytes() == 0 ? 1 << 20 : request.getMaxBytes();
@@ -289,12 +350,23 @@ public final class IndexServer implements Index, Lifecycle {
     ShardLeader leader = leaderOf(session.id());
     if (leader == null) {
       return Future.succeededFuture(CloseRoomResult.newBuilder().setCode(Code.UNAVAILABLE)
-          .setError("index server " + serverId + ": not started").build());
+          .setError(unavailable(session.id())).build());
     }
     return onCaller(leader.close(session.id())
         .thenApply(v -> CloseRoomResult.newBuilder().setCode(Code.OK).build())
         .exceptionally(err -> CloseRoomResult.newBuilder().setCode(Code.UNAVAILABLE)
             .setError("shard " + leader.shard() + ": close failed: " + describe(err)).build()));
+  }
+
+  /** Why {@code sessionId}'s shard has no leader: the server is not started, or the shard is offline. */
+  private String unavailable(String sessionId) {
+    return leaders == null ? "index server " + serverId + ": not started" : offlineReason(shardOf(sessionId));
+  }
+
+  private String offlineReason(int shard) {
+    String[] why = offline;
+    return "index server " + serverId + ": shard " + shard + " is offline since start (" + (why == null ? "?" : why[shard])
+        + ")";
   }
 
   private ShardLeader leaderOf(String sessionId) {

@@ -62,9 +62,23 @@ class IndexServerTest {
   }
 
   void restart() throws Exception {
+    restart(OPTIONS);
+  }
+
+  void restart(IndexOptions options) throws Exception {
     await(server.stop());
     msgIds.addAndGet(1_000_000);
-    server = open(OPTIONS);
+    server = open(options);
+  }
+
+  /** A room id of {@code shard} that is not in {@code taken}. */
+  String roomOfShard(int shard, java.util.Set<String> taken) {
+    for (int i = 0; ; i++) {
+      String room = "room:r" + i;
+      if (server.shardOf(room) == shard && !taken.contains(room)) {
+        return room;
+      }
+    }
   }
 
   static <T> T await(Future<T> f) throws Exception {
@@ -211,5 +225,144 @@ class IndexServerTest {
     assertThat(bad.getCode()).isEqualTo(Code.BAD_REQUEST);
     assertThat(bad.getError()).startsWith("fromOffset: ");
     assertThat(await(server.fetch(FetchRequest.newBuilder().setShard(999).build())).getError()).startsWith("shard: ");
+  }
+
+  @Test
+  void manyRoomsWithLargeBodiesStayWithinTheRingBudgetAndADroppedRoomAnswersAsBefore() throws Exception {
+    long roomMax = 64 * 1024;
+    long total = 512 * 1024;
+    IndexOptions bounded = OPTIONS.withRings(1000, roomMax, total);
+    restart(bounded);
+    String body = "x".repeat(8100);
+    java.util.Map<String, List<Message>> before = new java.util.LinkedHashMap<>();
+    for (int r = 0; r < 40; r++) {
+      String room = "room:big-" + r;
+      for (int i = 0; i < 6; i++) {
+        ok(append("alice", "c-" + r + "-" + i, room, body + i));
+      }
+      ReadResult first = read(room, 0, 100);
+      assertThat(seqs(first)).as("the newest messages that fit " + roomMax + " bytes").containsExactly(4L, 5L, 6L);
+      before.put(room, first.getMessagesList());
+      assertThat(server.ringBudget().bytes()).as("ring bytes after room " + r).isLessThanOrEqualTo(total);
+    }
+    assertThat(server.ringBudget().dropped()).as("rings dropped").isPositive();
+    String dropped = before.keySet().iterator().next();
+    assertThat(server.leader(server.shardOf(dropped)).ringOf(dropped)).as("the oldest room's ring is dropped").isNull();
+    for (var e : before.entrySet()) {
+      assertThat(read(e.getKey(), 0, 100).getMessagesList()).as(e.getKey()).isEqualTo(e.getValue());
+      assertThat(read(e.getKey(), 4, 100).getMessagesList()).as(e.getKey()).isEqualTo(e.getValue().subList(1, 3));
+      assertThat(server.ringBudget().bytes()).isLessThanOrEqualTo(total);
+    }
+    assertThat(server.ringBudget().rebuiltCount()).as("rings rebuilt from the log").isPositive();
+    SendAck next = ok(append("alice", "c-next", dropped, "after"));
+    assertThat(next.getSeq()).isEqualTo(7);
+    assertThat(seqs(read(dropped, 0, 100))).as("a small message fits beside three").containsExactly(4L, 5L, 6L, 7L);
+
+    restart(bounded);
+    assertThat(server.ringBudget().bytes()).as("after replay").isLessThanOrEqualTo(total);
+    for (var e : before.entrySet()) {
+      if (!e.getKey().equals(dropped)) {
+        assertThat(read(e.getKey(), 0, 100).getMessagesList()).as(e.getKey() + " after restart").isEqualTo(e.getValue());
+      }
+    }
+  }
+
+  @Test
+  void aRoomWhoseSegmentsRetentionDeletedContinuesItsSeqAfterARestart() throws Exception {
+    IndexOptions small = OPTIONS.withWal(OPTIONS.wal().withMaxRecordBytes(16 * 1024).withSegmentBytes(64 * 1024)
+        .withRetention(-1, 1));
+    await(server.stop());
+    try (var files = java.nio.file.Files.walk(dir.resolve("index"))) { // small segments from the first one on
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.delete(p);
+      }
+    }
+    server = open(small);
+    String body = "y".repeat(4000);
+    String idle = "room:idle";
+    String busy = roomOfShard(server.shardOf(idle), java.util.Set.of(idle));
+    SendAck last = null;
+    for (int i = 1; i <= 20; i++) {
+      last = ok(append("alice", "i-" + i, idle, body));
+    }
+    for (int i = 1; i <= 40; i++) {
+      ok(append("bob", "b-" + i, busy, body));
+    }
+    int deleted = await(server.enforceRetention());
+    assertThat(deleted).as("segments deleted").isPositive();
+    var log = server.leader(server.shardOf(idle)).log();
+    assertThat(log.startOffset()).as("every record of the idle room is deleted").isGreaterThan(20);
+
+    restart(small);
+    assertThat(read(idle, 0, 10).getMessagesCount()).as("nothing of it is left to read").isZero();
+    SendAck next = ok(append("alice", "i-21", idle, "back"));
+    assertThat(next.getSeq()).as("seq continues after the heads checkpoint").isEqualTo(21);
+    assertThat(next.getPreSeq()).isEqualTo(20);
+    assertThat(next.getPreMsgId()).isEqualTo(last.getMsgId());
+  }
+
+  @Test
+  void aShardWhoseLogOrHeadsCannotBeReadIsOfflineAloneAndTheOthersServe() throws Exception {
+    String good = "room:good";
+    int goodShard = server.shardOf(good);
+    int badLog = (goodShard + 1) % OPTIONS.shards();
+    int badHeads = (goodShard + 2) % OPTIONS.shards();
+    String brokenLog = roomOfShard(badLog, java.util.Set.of());
+    String brokenHeads = roomOfShard(badHeads, java.util.Set.of());
+    ok(append("alice", "g-1", good, "fine"));
+    ok(append("alice", "l-1", brokenLog, "lost"));
+    ok(append("alice", "h-1", brokenHeads, "lost"));
+    await(server.stop());
+    server = null;
+    Path logDir = dir.resolve("index").resolve(String.format("shard-%04d", badLog));
+    try (var ch = java.nio.channels.FileChannel.open(logDir.resolve("00000000000000000000.log"),
+        java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(new byte[] {(byte) 0xEE, (byte) 0xEE}), 40); // inside a durable record
+    }
+    java.nio.file.Files.write(dir.resolve("index").resolve(String.format("shard-%04d", badHeads))
+        .resolve(HeadsCheckpoint.FILE), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+        20, 21, 22, 23, 24, 25});
+
+    List<java.util.logging.LogRecord> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        logged.add(r);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(IndexServer.class.getName());
+    logger.addHandler(capture);
+    try {
+      server = open(OPTIONS);
+    } finally {
+      logger.removeHandler(capture);
+    }
+    assertThat(server.offlineShards()).isEqualTo(2);
+    assertThat(dev.stoa.common.metrics.Metrics.registry().get("stoa_index_shards_offline").tag("server", "ix-1")
+        .gauge().value()).isEqualTo(2.0);
+    for (int shard : new int[] {badLog, badHeads}) {
+      assertThat(logged.stream().filter(r -> r.getLevel() == java.util.logging.Level.SEVERE
+          && r.getMessage().contains("shard " + shard + " ")).count()).as("logged once at SEVERE").isEqualTo(1);
+    }
+    for (String room : List.of(brokenLog, brokenHeads)) {
+      int shard = server.shardOf(room);
+      ReadResult r = read(room, 0, 10);
+      assertThat(r.getCode()).isEqualTo(Code.UNAVAILABLE);
+      assertThat(r.getError()).contains("shard " + shard + " is offline");
+      AppendResult a = await(server.append(append("alice", "x-1", room, "again")));
+      assertThat(a.getAck().getCode()).isEqualTo(Code.UNAVAILABLE);
+      assertThat(a.getError()).contains("shard " + shard + " is offline");
+      assertThat(await(server.fetch(FetchRequest.newBuilder().setShard(shard).build())).getCode())
+          .isEqualTo(Code.UNAVAILABLE);
+    }
+    assertThat(read(brokenHeads, 0, 10).getError()).contains(HeadsCheckpoint.FILE);
+    assertThat(seqs(read(good, 0, 10))).containsExactly(1L);
+    assertThat(ok(append("alice", "g-2", good, "still fine")).getSeq()).isEqualTo(2);
   }
 }

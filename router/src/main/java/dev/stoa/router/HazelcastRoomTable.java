@@ -6,6 +6,7 @@ import dev.stoa.common.StoaException;
 import dev.stoa.router.impl.HazelcastFutures;
 import dev.stoa.router.impl.KeyPrefix;
 import dev.stoa.router.impl.RoomMembersUpdate;
+import dev.stoa.router.impl.UserRoomsUpdate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -23,13 +24,21 @@ import java.util.Map;
  * by {@link #isMember}. {@link #close} removes the room's entries with a key-prefix predicate,
  * evaluated where the entries live.
  *
+ * <p>Beside it, the map {@value #USERS_MAP_NAME} indexes the same memberships by user (key the
+ * userId, value its (room, connection) pairs, format in {@link UserRoomsUpdate}), so that a join can
+ * be refused atomically when the user is in too many rooms ({@link #join(String, String, long, int)}).
+ * A join writes the user's entry first (the admission), then the room's; leaves, refreshes and
+ * closes change both; an entry either write left behind by a failure ages out like any membership.
+ *
  * <p>Futures complete on the caller's context and fail with {@link StoaException} (UNAVAILABLE when
  * the cluster cannot serve, BAD_REQUEST for missing ids). Construct at wiring time. Thread-safe.
  */
 public final class HazelcastRoomTable implements RoomTable {
   public static final String MAP_NAME = "stoa.rooms";
+  public static final String USERS_MAP_NAME = "stoa.rooms.users";
 
   private final IMap<String, byte[]> rooms;
+  private final IMap<String, byte[]> users;
   private final Vertx vertx;
   private final long ttlMillis;
   private final Clock clock;
@@ -40,6 +49,7 @@ public final class HazelcastRoomTable implements RoomTable {
 
   public HazelcastRoomTable(HazelcastInstance hazelcast, Vertx vertx, RouterOptions options, Clock clock) {
     this.rooms = hazelcast.getMap(MAP_NAME);
+    this.users = hazelcast.getMap(USERS_MAP_NAME);
     this.vertx = vertx;
     this.ttlMillis = options.routeTtl().toMillis();
     this.clock = clock;
@@ -51,14 +61,35 @@ public final class HazelcastRoomTable implements RoomTable {
 
   @Override
   public Future<Void> join(String roomId, String userId, long connId) {
-    return update(roomId, userId, RoomMembersUpdate.join(connId, clock.millis(), ttlMillis),
-        "join of conn " + connId);
+    return join(roomId, userId, connId, Integer.MAX_VALUE).mapEmpty();
+  }
+
+  @Override
+  public Future<Admission> join(String roomId, String userId, long connId, int maxRoomsOfUser) {
+    if (isBlank(roomId) || isBlank(userId)) {
+      return Future.failedFuture(StoaException.badRequest("roomId and userId: are required for a room join of conn "
+          + connId));
+    }
+    long now = clock.millis();
+    return HazelcastFutures.adapt(vertx, () -> "room table: rooms of user '" + userId + "' at the join of conn "
+        + connId + " to room '" + roomId + "'",
+        users.submitToKey(userId, UserRoomsUpdate.join(roomId, connId, now, ttlMillis, maxRoomsOfUser)))
+        .compose(rooms -> rooms < 0
+            ? Future.succeededFuture(new Admission(false, -rooms - 1))
+            : update(roomId, userId, RoomMembersUpdate.join(connId, now, ttlMillis), "join of conn " + connId)
+                .map(v -> new Admission(true, rooms))
+                .recover(e -> HazelcastFutures.adapt(vertx, () -> "room table: undo of a failed join",
+                    users.submitToKey(userId, UserRoomsUpdate.leave(roomId, connId, now, ttlMillis)))
+                    .transform(ignored -> Future.<Admission>failedFuture(e))));
   }
 
   @Override
   public Future<Void> leave(String roomId, String userId, long connId) {
-    return update(roomId, userId, RoomMembersUpdate.leave(connId, clock.millis(), ttlMillis),
-        "leave of conn " + connId);
+    long now = clock.millis();
+    return update(roomId, userId, RoomMembersUpdate.leave(connId, now, ttlMillis), "leave of conn " + connId)
+        .compose(v -> HazelcastFutures.adapt(vertx, () -> "room table: leave of conn " + connId + " from the rooms of '"
+            + userId + "'", users.submitToKey(userId, UserRoomsUpdate.leave(roomId, connId, now, ttlMillis))))
+        .mapEmpty();
   }
 
   @Override
@@ -73,6 +104,16 @@ public final class HazelcastRoomTable implements RoomTable {
     }
     long now = clock.millis();
     List<Future<Object>> updates = new ArrayList<>(byKey.size());
+    Map<String, List<Membership>> byUser = new LinkedHashMap<>();
+    for (Membership m : memberships) {
+      byUser.computeIfAbsent(m.userId(), k -> new ArrayList<>()).add(m);
+    }
+    byUser.forEach((user, ms) -> {
+      String[] roomIds = ms.stream().map(Membership::roomId).toArray(String[]::new);
+      long[] connIds = ms.stream().mapToLong(Membership::connId).toArray();
+      updates.add(HazelcastFutures.adapt(vertx, () -> "room table: refresh of the rooms of '" + user + "'",
+          users.submitToKey(user, UserRoomsUpdate.refresh(roomIds, connIds, now, ttlMillis))).map(n -> null));
+    });
     for (Map.Entry<String, List<Long>> e : byKey.entrySet()) {
       long[] ids = e.getValue().stream().mapToLong(Long::longValue).toArray();
       updates.add(HazelcastFutures.adapt(vertx, () -> "room table: refresh of " + ids.length + " membership(s)",
@@ -98,9 +139,16 @@ public final class HazelcastRoomTable implements RoomTable {
     }
     KeyPrefix ofRoom = new KeyPrefix(roomId + '\u0000');
     return HazelcastFutures.blocking(vertx, "room table: close of room '" + roomId + "'", () -> {
-      int members = rooms.keySet(ofRoom).size();
+      java.util.Set<String> keys = rooms.keySet(ofRoom);
       rooms.removeAll(ofRoom);
-      return members;
+      java.util.Set<String> members = new java.util.HashSet<>();
+      for (String key : keys) {
+        members.add(key.substring(roomId.length() + 1));
+      }
+      if (!members.isEmpty()) {
+        users.executeOnKeys(members, UserRoomsUpdate.dropRoom(roomId, clock.millis(), ttlMillis));
+      }
+      return members.size();
     });
   }
 

@@ -19,6 +19,16 @@ public interface RoomTable {
   /** Adds connection {@code connId} of {@code userId} to {@code roomId}; joining twice is a no-op. */
   Future<Void> join(String roomId, String userId, long connId);
 
+  /**
+   * Adds connection {@code connId} of {@code userId} to {@code roomId} unless the user is in
+   * {@code maxRoomsOfUser} other rooms already (over all its connections, cluster-wide; a room it is
+   * in already does not count twice). The check and the add are one atomic step.
+   * Implementations that cannot count a user's rooms (test doubles) admit every join.
+   */
+  default Future<Admission> join(String roomId, String userId, long connId, int maxRoomsOfUser) {
+    return join(roomId, userId, connId).map(v -> new Admission(true, 0));
+  }
+
   /** Removes connection {@code connId} of {@code userId} from {@code roomId}; succeeds if it was not in. */
   Future<Void> leave(String roomId, String userId, long connId);
 
@@ -30,6 +40,9 @@ public interface RoomTable {
 
   /** Drops every membership of {@code roomId}; returns how many users were members. */
   Future<Integer> close(String roomId);
+
+  /** What a limited join found: admitted or not, and the rooms the user is in after it (0: not counted). */
+  record Admission(boolean admitted, int roomsOfUser) {}
 
   /** One connection's membership in a room. */
   record Membership(String roomId, String userId, long connId) {}

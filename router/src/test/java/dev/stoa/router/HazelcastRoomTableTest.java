@@ -95,4 +95,27 @@ class HazelcastRoomTableTest {
     assertThat(((StoaException) err).code()).isEqualTo(Code.BAD_REQUEST);
     assertThat(failure(tableA.isMember("r", null))).hasMessageContaining("userId");
   }
+
+  @Test
+  void aUserInTheMostRoomsIsRefusedAtomicallyOverBothMembersUntilItLeavesOrARoomCloses() throws Exception {
+    String user = "limited-" + ROOMS.incrementAndGet();
+    String r1 = newRoom();
+    String r2 = newRoom();
+    String r3 = newRoom();
+    assertThat(await(tableA.join(r1, user, 1, 2))).isEqualTo(new RoomTable.Admission(true, 1));
+    assertThat(await(tableB.join(r2, user, 2, 2))).isEqualTo(new RoomTable.Admission(true, 2));
+    assertThat(await(tableB.join(r1, user, 2, 2))).as("a room it is in already").isEqualTo(
+        new RoomTable.Admission(true, 2));
+    assertThat(await(tableA.join(r3, user, 3, 2))).isEqualTo(new RoomTable.Admission(false, 2));
+    assertThat(await(tableB.isMember(r3, user))).isFalse();
+
+    await(tableB.leave(r2, user, 2));
+    assertThat(await(tableA.join(r3, user, 3, 2)).admitted()).isTrue();
+    assertThat(await(tableA.close(r3))).isEqualTo(1);
+    assertThat(await(tableA.join(r2, user, 2, 2)).admitted()).as("a closed room frees its place").isTrue();
+    assertThat(await(tableB.join(newRoom(), user, 4, 2)).admitted()).isFalse();
+
+    clock.advance(TTL.plusSeconds(1));
+    assertThat(await(tableB.join(newRoom(), user, 4, 2)).admitted()).as("memberships not refreshed age out").isTrue();
+  }
 }

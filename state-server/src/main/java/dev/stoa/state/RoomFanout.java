@@ -48,7 +48,10 @@ import java.util.logging.Logger;
  * <p><b>Join</b> ({@code connId}, {@code userId}, {@code roomId}): bad ids are answered
  * BAD_REQUEST naming the field; a connection not attached to the state server NOT_FOUND; a
  * connection already in {@link StateOptions#roomJoinsMax()} rooms BAD_REQUEST (a quota, not a
- * rate: retrying does not help, leaving a room does). Otherwise the membership is written to the
+ * rate: retrying does not help, leaving a room does), and so is a user already in
+ * {@link StateOptions#roomUserJoinsMax()} rooms over all its connections (the {@link RoomTable}
+ * checks and records the join in one atomic step); both name their config key and are counted in
+ * {@code stoa_state_room_joins_refused_total}. Otherwise the membership is written to the
  * {@link RoomTable} (which writers and readers check), and if the room has no local member yet
  * its newest seq is read from the index ({@code Read(room:<id>, afterSeq 0, limit 0)},
  * {@code latest_seq}) so that members get exactly the messages after it; then it is OK. A failure
@@ -281,6 +284,7 @@ public final class RoomFanout implements Rooms, Lifecycle {
     }
     int joined = rooms.roomsOf(connId) + (joining == null ? 0 : joining.size());
     if (joined >= options.roomJoinsMax()) {
+      metrics.joinsRefusedConnection.increment();
       return Future.succeededFuture(reply(Code.BAD_REQUEST, "roomId: connection " + connId + " is in " + joined
           + " rooms, the most '" + StateOptions.ROOM_JOINS_MAX.name() + "' (" + options.roomJoinsMax()
           + ") allows; leave one first"));
@@ -304,14 +308,20 @@ public final class RoomFanout implements Rooms, Lifecycle {
           + id));
     } else {
       join.gatewayId = found.result().get();
-      then(roomTable.join(join.roomId, join.userId, join.connId), written -> afterTableJoin(join, written));
+      then(roomTable.join(join.roomId, join.userId, join.connId, options.roomUserJoinsMax()),
+          written -> afterTableJoin(join, written));
     }
   }
 
-  private void afterTableJoin(PendingJoin join, AsyncResult<Void> written) {
+  private void afterTableJoin(PendingJoin join, AsyncResult<RoomTable.Admission> written) {
     if (written.failed()) {
       finish(join, reply(unavailableUnlessStoa(written.cause()), "roomId: cannot record connection " + join.connId
           + " in room " + join.roomId + ": " + written.cause().getMessage()));
+    } else if (!written.result().admitted()) {
+      metrics.joinsRefusedUser.increment();
+      finish(join, reply(Code.BAD_REQUEST, "roomId: user '" + join.userId + "' is in " + written.result().roomsOfUser()
+          + " rooms, the most '" + StateOptions.ROOM_USER_JOINS_MAX.name() + "' (" + options.roomUserJoinsMax()
+          + ") allows; leave one first"));
     } else if (!running || join.cancelled != null) {
       undoTable(join);
       finish(join, running ? join.cancelled.answer(join, id) : unavailable());

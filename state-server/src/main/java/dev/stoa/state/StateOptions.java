@@ -21,13 +21,16 @@ import java.util.List;
  *     and gateway per message)
  * @param roomReadMax most messages asked for in one index read of a room
  * @param roomJoinsMax most rooms one connection may have joined at once
+ * @param roomUserJoinsMax most rooms one user may have joined at once, over all its connections
+ *     cluster-wide (checked atomically by the room table)
  * @param retransmitDeferLagMs a retransmit that reaches the lane this late after its timer fired
  *     finds the server overloaded: it is not delivered but put off by one more backoff step (the
  *     message stays pending), so that retransmits of messages still on their way do not add load
  *     when the server is already behind
  */
 public record StateOptions(long retransmitInitialMs, long retransmitMaxMs, long pendingMax, long tickMs,
-    long roomPollMs, int roomLanes, int roomReadMax, int roomJoinsMax, long retransmitDeferLagMs) {
+    long roomPollMs, int roomLanes, int roomReadMax, int roomJoinsMax, long retransmitDeferLagMs,
+    int roomUserJoinsMax) {
   public static final long DEFAULT_RETRANSMIT_INITIAL_MS = 2_000;
   public static final long DEFAULT_RETRANSMIT_MAX_MS = 30_000;
   public static final long DEFAULT_PENDING_MAX = 100_000;
@@ -36,6 +39,7 @@ public record StateOptions(long retransmitInitialMs, long retransmitMaxMs, long 
   public static final int DEFAULT_ROOM_LANES = 300;
   public static final int DEFAULT_ROOM_READ_MAX = 200;
   public static final int DEFAULT_ROOM_JOINS_MAX = 100;
+  public static final int DEFAULT_ROOM_USER_JOINS_MAX = 200;
   public static final long DEFAULT_RETRANSMIT_DEFER_LAG_MS = 500;
 
   public static final ConfigKey<Long> RETRANSMIT_INITIAL_MS = ConfigKey.longInt("state.retransmit.initial.ms",
@@ -54,12 +58,15 @@ public record StateOptions(long retransmitInitialMs, long retransmitMaxMs, long 
       DEFAULT_ROOM_READ_MAX, 1, 10_000, "most messages asked for in one index read of a room");
   public static final ConfigKey<Integer> ROOM_JOINS_MAX = ConfigKey.integer("state.room.joins.max",
       DEFAULT_ROOM_JOINS_MAX, 1, 100_000, "most rooms one connection may have joined at once");
+  public static final ConfigKey<Integer> ROOM_USER_JOINS_MAX = ConfigKey.integer("state.room.user.joins.max",
+      DEFAULT_ROOM_USER_JOINS_MAX, 1, 100_000,
+      "most rooms one user may have joined at once, over all its connections in the cluster");
   public static final ConfigKey<Long> RETRANSMIT_DEFER_LAG_MS = ConfigKey.longInt("state.retransmit.defer.lag.ms",
       DEFAULT_RETRANSMIT_DEFER_LAG_MS, 1, 3_600_000,
       "a retransmit reaching the state lane this late after its timer fired is put off, not delivered (overload)");
 
   public static final List<ConfigKey<?>> KEYS = List.of(RETRANSMIT_INITIAL_MS, RETRANSMIT_MAX_MS, PENDING_MAX,
-      TICK_MS, ROOM_POLL_MS, ROOM_LANES, ROOM_READ_MAX, ROOM_JOINS_MAX, RETRANSMIT_DEFER_LAG_MS);
+      TICK_MS, ROOM_POLL_MS, ROOM_LANES, ROOM_READ_MAX, ROOM_JOINS_MAX, RETRANSMIT_DEFER_LAG_MS, ROOM_USER_JOINS_MAX);
 
   /** The defaults of every key. */
   public static final StateOptions DEFAULTS = new StateOptions(DEFAULT_RETRANSMIT_INITIAL_MS,
@@ -75,6 +82,7 @@ public record StateOptions(long retransmitInitialMs, long retransmitMaxMs, long 
     requirePositive(ROOM_READ_MAX, roomReadMax);
     requirePositive(ROOM_JOINS_MAX, roomJoinsMax);
     requirePositive(RETRANSMIT_DEFER_LAG_MS, retransmitDeferLagMs);
+    requirePositive(ROOM_USER_JOINS_MAX, roomUserJoinsMax);
     if (retransmitMaxMs < retransmitInitialMs) {
       throw new ConfigException("config key '" + RETRANSMIT_MAX_MS.name() + "' (" + retransmitMaxMs
           + ") must be at least '" + RETRANSMIT_INITIAL_MS.name() + "' (" + retransmitInitialMs + ")");
@@ -84,19 +92,26 @@ public record StateOptions(long retransmitInitialMs, long retransmitMaxMs, long 
   /** The push options with every room option and the defer lag at their defaults. */
   public StateOptions(long retransmitInitialMs, long retransmitMaxMs, long pendingMax, long tickMs) {
     this(retransmitInitialMs, retransmitMaxMs, pendingMax, tickMs, DEFAULT_ROOM_POLL_MS, DEFAULT_ROOM_LANES,
-        DEFAULT_ROOM_READ_MAX, DEFAULT_ROOM_JOINS_MAX, DEFAULT_RETRANSMIT_DEFER_LAG_MS);
+        DEFAULT_ROOM_READ_MAX, DEFAULT_ROOM_JOINS_MAX, DEFAULT_RETRANSMIT_DEFER_LAG_MS, DEFAULT_ROOM_USER_JOINS_MAX);
   }
 
   public static StateOptions from(Config config) {
     return new StateOptions(config.get(RETRANSMIT_INITIAL_MS), config.get(RETRANSMIT_MAX_MS),
         config.get(PENDING_MAX), config.get(TICK_MS), config.get(ROOM_POLL_MS), config.get(ROOM_LANES),
-        config.get(ROOM_READ_MAX), config.get(ROOM_JOINS_MAX), config.get(RETRANSMIT_DEFER_LAG_MS));
+        config.get(ROOM_READ_MAX), config.get(ROOM_JOINS_MAX), config.get(RETRANSMIT_DEFER_LAG_MS),
+        config.get(ROOM_USER_JOINS_MAX));
   }
 
   /** These options with the room options replaced. */
   public StateOptions withRooms(long pollMs, int lanes, int readMax, int joinsMax) {
     return new StateOptions(retransmitInitialMs, retransmitMaxMs, pendingMax, tickMs, pollMs, lanes, readMax,
-        joinsMax, retransmitDeferLagMs);
+        joinsMax, retransmitDeferLagMs, roomUserJoinsMax);
+  }
+
+  /** These options with {@code state.room.user.joins.max} replaced. */
+  public StateOptions withRoomUserJoinsMax(int max) {
+    return new StateOptions(retransmitInitialMs, retransmitMaxMs, pendingMax, tickMs, roomPollMs, roomLanes,
+        roomReadMax, roomJoinsMax, retransmitDeferLagMs, max);
   }
 
   private static void requirePositive(ConfigKey<? extends Number> key, long value) {

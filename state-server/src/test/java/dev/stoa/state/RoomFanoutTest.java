@@ -400,6 +400,37 @@ class RoomFanoutTest {
   }
 
   @Test
+  void aUserInTheMostRoomsItsConnectionsMayJoinIsRefusedNamingTheKeyUntilItLeavesOne() throws Exception {
+    start(OPTIONS.withRoomUserJoinsMax(3));
+    String user = "multi-" + IDS.incrementAndGet();
+    for (long connId : List.of(11L, 12L)) {
+      await(server.attach(Connection.newBuilder().setConnId(connId).setUserId(user).setDeviceId("d" + connId)
+          .setGatewayId(gatewayA.id).build()));
+    }
+    java.util.function.BiFunction<Long, String, RoomReply> join = (connId, roomId) -> {
+      try {
+        return await(fanout.join(RoomMembership.newBuilder().setConnId(connId).setUserId(user).setRoomId(roomId)
+            .build()));
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    };
+    assertThat(join.apply(11L, room + "-a").getCode()).isEqualTo(Code.OK);
+    assertThat(join.apply(11L, room + "-b").getCode()).isEqualTo(Code.OK);
+    assertThat(join.apply(12L, room + "-c").getCode()).isEqualTo(Code.OK);
+    assertThat(join.apply(12L, room + "-a").getCode()).as("a room the user is in already").isEqualTo(Code.OK);
+    RoomReply over = join.apply(12L, room + "-d");
+    assertThat(over.getCode()).isEqualTo(Code.BAD_REQUEST);
+    assertThat(over.getError()).contains("roomId").contains("state.room.user.joins.max").contains("(3)").contains(user);
+    assertThat(fanout.membershipCount()).isEqualTo(4);
+    assertThat(await(roomTable.isMember(room + "-d", user))).as("nothing recorded").isFalse();
+    assertThat(dev.stoa.common.metrics.Metrics.registry().find("stoa.state.room.joins.refused").tag("limit", "user")
+        .tag("state_server", serverId).counter().count()).isEqualTo(1.0);
+    await(fanout.leave(RoomMembership.newBuilder().setConnId(11L).setUserId(user).setRoomId(room + "-b").build()));
+    assertThat(join.apply(12L, room + "-d").getCode()).isEqualTo(Code.OK);
+  }
+
+  @Test
   void callsOutsideStartAndStopAreUnavailable() throws Exception {
     server = new StateServer(vertx, serverId, dataDir, OPTIONS, id -> Optional.ofNullable(gateways.get(id)));
     RoomFanout idle = new RoomFanout(vertx, server, OPTIONS, roomTable, () -> index,

@@ -382,6 +382,16 @@ public final class ShardLog implements AutoCloseable {
    * @return segments deleted
    */
   public int enforceRetention() {
+    return enforceRetention(Long.MAX_VALUE);
+  }
+
+  /**
+   * {@link #enforceRetention()}, deleting only segments whose records are all below {@code below}:
+   * the owner's derived state (the index server's heads checkpoint) covers the records below it.
+   *
+   * @return segments deleted
+   */
+  public int enforceRetention(long below) {
     List<Segment> doomed = new ArrayList<>();
     long newStart;
     segmentsLock.writeLock().lock();
@@ -394,30 +404,11 @@ public final class ShardLog implements AutoCloseable {
             throw new WalException("shard log " + dir + " is closed");
           }
           Segment[] segs = segments;
-          long now = clock.millis();
-          long total = 0;
-          for (Segment s : segs) {
-            total += s.position();
-          }
-          long durable = durableOffset;
-          int n = 0;
-          while (n < segs.length - 1) {
-            Segment s = segs[n];
-            if (s.nextOffset() > durable) {
-              break;
-            }
-            boolean old = options.retentionMs() >= 0 && (s.isEmpty() || now - s.lastTimestamp() > options.retentionMs());
-            boolean big = options.retentionBytes() >= 0 && total > options.retentionBytes();
-            if (!old && !big) {
-              break;
-            }
-            total -= s.position();
-            doomed.add(s);
-            n++;
-          }
+          int n = retainedAway(segs, below);
           if (n == 0) {
             return 0;
           }
+          doomed.addAll(Arrays.asList(segs).subList(0, n));
           segments = Arrays.copyOfRange(segs, n, segs.length);
           newStart = segments[0].baseOffset();
           startOffset = newStart;
@@ -444,6 +435,41 @@ public final class ShardLog implements AutoCloseable {
     }
     LOG.info(() -> "shard " + dir + ": retention deleted " + doomed.size() + " segments, start offset now " + newStart);
     return doomed.size();
+  }
+
+  /** True if {@link #enforceRetention()} would delete a segment now (a dry run; takes no file action). */
+  public boolean retentionDue() {
+    appendLock.lock();
+    try {
+      return state != State.CLOSED && retainedAway(segments, Long.MAX_VALUE) > 0;
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  /** How many segments from the oldest on retention deletes now; under appendLock. */
+  private int retainedAway(Segment[] segs, long below) {
+    long now = clock.millis();
+    long total = 0;
+    for (Segment s : segs) {
+      total += s.position();
+    }
+    long durable = Math.min(durableOffset, below);
+    int n = 0;
+    while (n < segs.length - 1) {
+      Segment s = segs[n];
+      if (s.nextOffset() > durable) {
+        break;
+      }
+      boolean old = options.retentionMs() >= 0 && (s.isEmpty() || now - s.lastTimestamp() > options.retentionMs());
+      boolean big = options.retentionBytes() >= 0 && total > options.retentionBytes();
+      if (!old && !big) {
+        break;
+      }
+      total -= s.position();
+      n++;
+    }
+    return n;
   }
 
   /**

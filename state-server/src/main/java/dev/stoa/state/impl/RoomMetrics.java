@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * never retried), {@code stoa_state_room_read_failures_total} (index reads that failed, answered
  * an error code or did not answer in time) and {@code stoa_state_room_skipped_total} (seqs
  * jumped over because the ring no longer held them: an upper bound of the messages members
- * missed). {@link #close} removes them from the registry. Thread-safe.
+ * missed), {@code stoa_state_room_joins_refused_total} (joins refused by a limit, tagged
+ * {@code limit=connection|user}). {@link #close} removes them from the registry. Thread-safe.
  */
 public final class RoomMetrics implements AutoCloseable {
   private final MeterRegistry registry;
@@ -32,6 +33,8 @@ public final class RoomMetrics implements AutoCloseable {
   public final Counter deliverFailures;
   public final Counter readFailures;
   public final Counter skipped;
+  public final Counter joinsRefusedConnection;
+  public final Counter joinsRefusedUser;
 
   public RoomMetrics(MeterRegistry registry, String stateServerId) {
     this.registry = registry;
@@ -51,6 +54,16 @@ public final class RoomMetrics implements AutoCloseable {
     readFailures = counter("stoa.state.room.read.failures", "index reads of rooms that failed", stateServerId);
     skipped = counter("stoa.state.room.skipped", "room seqs skipped because the ring no longer held them",
         stateServerId);
+    joinsRefusedConnection = refused("connection", stateServerId);
+    joinsRefusedUser = refused("user", stateServerId);
+  }
+
+  private Counter refused(String limit, String stateServerId) {
+    Counter counter = Counter.builder("stoa.state.room.joins.refused")
+        .description("room joins refused because the connection or the user is in too many rooms")
+        .tag(StateMetrics.TAG, stateServerId).tag("limit", limit).register(registry);
+    meters.add(counter);
+    return counter;
   }
 
   private Counter counter(String name, String description, String stateServerId) {
