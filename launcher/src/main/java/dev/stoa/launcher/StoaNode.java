@@ -94,41 +94,41 @@ public final class StoaNode implements Lifecycle {
     }
     ClusterNode cluster = new ClusterNode(vertx, routerOptions, node, clusterSecret);
     ClusterDirectory directory = new ClusterDirectory(vertx, cluster, routerOptions, node);
-    return startStep(cluster)
-        .compose(v -> startStep(directory))
+    return startStep("cluster", cluster)
+        .compose(v -> startStep("directory", directory))
         .compose(v -> {
           HazelcastRouteTable routes = new HazelcastRouteTable(cluster.hazelcast(), vertx, routerOptions);
           HazelcastRoomTable rooms = new HazelcastRoomTable(cluster.hazelcast(), vertx, routerOptions);
           Future<Void> chain = Future.succeededFuture();
           if (roles.contains(Role.WRITER) || roles.contains(Role.READER)) {
             Path kvDir = node.dataDir().resolve("kv");
-            chain = chain.compose(x -> vertx.executeBlocking(() -> {
+            chain = chain.compose(x -> timed("kv", vertx.executeBlocking(() -> {
               kv = RocksDbKvStore.open(kvDir);
               return null;
-            })).compose(x -> startStep(new EmbeddedStoreClaim(vertx, cluster, nodeId, storeRoles(),
+            }))).compose(x -> startStep("store-claim", new EmbeddedStoreClaim(vertx, cluster, nodeId, storeRoles(),
                 node.internalHost() + ":" + kvDir.toAbsolutePath().normalize())));
           }
           if (roles.contains(Role.INDEX)) {
-            chain = chain.compose(x -> startStep(new IndexRole(vertx, nodeId + "-index", node.dataDir(),
+            chain = chain.compose(x -> startStep("index", new IndexRole(vertx, nodeId + "-index", node.dataDir(),
                 IndexOptions.from(config), cluster.msgIds(), directory, Clock.systemUTC())));
           }
           if (roles.contains(Role.STATE)) {
-            chain = chain.compose(x -> startStep(new StateRole(vertx, nodeId + "-state", node.dataDir(),
+            chain = chain.compose(x -> startStep("state", new StateRole(vertx, nodeId + "-state", node.dataDir(),
                 StateOptions.from(config), directory, rooms, routerOptions.routeTtl())));
           }
           if (roles.contains(Role.WRITER)) {
-            chain = chain.compose(x -> startStep(new WriterRole(vertx, nodeId + "-writer", kv, cluster.msgIds(),
+            chain = chain.compose(x -> startStep("writer", new WriterRole(vertx, nodeId + "-writer", kv, cluster.msgIds(),
                 routes, rooms, directory, WriterOptions.from(config), Clock.systemUTC())));
           }
           if (roles.contains(Role.READER)) {
-            chain = chain.compose(x -> startStep(new ReaderRole(vertx, nodeId + "-reader", kv, rooms, directory,
+            chain = chain.compose(x -> startStep("reader", new ReaderRole(vertx, nodeId + "-reader", kv, rooms, directory,
                 ReaderOptions.from(config))));
           }
           if (roles.contains(Role.GATEWAY)) {
             chain = chain.compose(x -> {
               gateway = new GatewayServer(vertx, GatewayOptions.from(config), adminSecret, nodeId + "-gateway",
                   directory, routes, rooms, cluster.msgIds(), Clock.systemUTC());
-              return startStep(gateway);
+              return startStep("gateway", gateway);
             });
           }
           return chain;
@@ -141,8 +141,15 @@ public final class StoaNode implements Lifecycle {
         .map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.joining(","));
   }
 
-  private Future<Void> startStep(Lifecycle component) {
-    return component.start().onSuccess(v -> started.add(component));
+  private Future<Void> startStep(String phase, Lifecycle component) {
+    return timed(phase, component.start().onSuccess(v -> started.add(component)));
+  }
+
+  /** Logs at INFO how long one start phase took, from now until {@code step} completes. */
+  private static Future<Void> timed(String phase, Future<Void> step) {
+    long began = System.nanoTime();
+    return step.onSuccess(v -> LOG.info(() -> "start phase " + phase + " took "
+        + (System.nanoTime() - began) / 1_000_000 + " ms"));
   }
 
   @Override
