@@ -215,15 +215,85 @@ class LongConnectionTest extends GatewayFixture {
   }
 
   @Test
-  void acksAreNotRateLimited() throws Exception {
+  void acksCountAgainstTheRateLimitLikeEveryOtherFrame() throws Exception {
     start(Map.of("gateway.rate.per.second", "1", "gateway.rate.burst", "1"));
     FrameClient client = openWs(true);
     client.connect(token("alice", "web-1"));
     for (int i = 0; i < 5; i++) {
       client.send(Frame.newBuilder().setAck(Ack.newBuilder().setSessionId("c2c:alice:bob").setMsgId(i)).build());
     }
-    eventually("5 acks reach the state server", () -> directory.state.acks.size() == 5);
-    client.pingPong();
+    // a bucket of one, refilled once a second: five acks sent back to back cannot all pass
+    Frame error = client.nextFrame();
+    assertThat(error.getError().getCode()).isEqualTo(Code.RATE_LIMITED);
+    assertThat(error.getError().getMessage()).contains("gateway.rate.per.second");
+  }
+
+  @Test
+  void anUnparsableFrameTakesAToken() throws Exception {
+    start(Map.of("gateway.rate.per.second", "1", "gateway.rate.burst", "1"));
+    WsClient client = openWs(false);
+    client.connect(token("alice", "web-1"));
+    client.sendText("{\"ack\":{\"msgId\":\"1e100000000\"}}");
+    client.sendText("{not json");
+    Frame first = client.nextFrame();
+    assertThat(first.getError().getCode()).isEqualTo(Code.BAD_REQUEST);
+    assertThat(first.getError().getMessage()).contains("ack.msgId");
+    assertThat(client.nextFrame().getError().getCode()).as("the second frame found the bucket empty")
+        .isEqualTo(Code.RATE_LIMITED);
+  }
+
+  @Test
+  void hostileClientsDoNotDelayAGoodClientsPing() throws Exception {
+    start(Map.of("gateway.rate.per.second", "1000", "gateway.rate.burst", "1000"));
+    FrameClient good = openWs(false);
+    good.connect(token("alice", "web-1"));
+    String[] hostile = {
+        "{\"ack\":{\"sessionId\":\"c2c:a:b\",\"msgId\":\"1e100000000\"}}",
+        "{\"ack\":{\"msgId\":1e100000000}}",
+        "{\"pull\":{\"afterSeq\":\"" + "9".repeat(60_000) + "\"}}",
+        "{\"sync\":{\"cursor\":" + "[".repeat(60_000) + "}}",
+        "{\"send\":{\"body\":\"" + "\\ud800".repeat(10_000) + "\"}}"};
+    java.util.concurrent.atomic.AtomicInteger hostileFrames = new java.util.concurrent.atomic.AtomicInteger();
+    List<Thread> attackers = new java.util.ArrayList<>();
+    for (int t = 0; t < 2; t++) {
+      boolean authenticated = t == 0;
+      attackers.add(Thread.ofPlatform().start(() -> {
+        for (int round = 0; round < 10; round++) {
+          WsClient bad = openWs(false);
+          if (authenticated) {
+            bad.connect(token("mallory", "m-" + round));
+          }
+          for (String frame : hostile) {
+            bad.sendText(frame);
+            hostileFrames.incrementAndGet();
+          }
+          if (authenticated) {
+            for (int i = 0; i < hostile.length; i++) {
+              assertThat(bad.nextFrame().getError().getCode()).isEqualTo(Code.BAD_REQUEST);
+            }
+            bad.close();
+          } else {
+            assertThat(bad.nextFrame().getError().getCode()).isEqualTo(Code.BAD_REQUEST);
+            bad.awaitClosed(); // before connect the first frame that is not a connect closes it
+          }
+        }
+      }));
+    }
+    long[] pingMillis = new long[40];
+    for (int i = 0; i < pingMillis.length; i++) {
+      long began = System.nanoTime();
+      good.pingPong();
+      pingMillis[i] = (System.nanoTime() - began) / 1_000_000;
+    }
+    for (Thread attacker : attackers) {
+      attacker.join(TestClients.WAIT.toMillis());
+      assertThat(attacker.isAlive()).as("attacker finished").isFalse();
+    }
+    java.util.Arrays.sort(pingMillis);
+    // before the fix one 60-byte exponent froze the gateway for seconds; a percentile, not the
+    // maximum, so that one GC pause on a loaded machine does not decide the test
+    assertThat(pingMillis[pingMillis.length * 9 / 10]).as("p90 ping ms of %s with %d hostile frames",
+        java.util.Arrays.toString(pingMillis), hostileFrames.get()).isLessThan(100);
   }
 
   // ---- send ----

@@ -2,6 +2,9 @@ package dev.stoa.proto;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.stoa.proto.client.Ack;
 import dev.stoa.proto.client.Code;
@@ -28,19 +31,36 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A Jackson streaming parser for {@link Frame} JSON that handles only the plain, well-formed
- * shapes and returns null for everything else, so the caller hands the input to JsonFormat and
- * keeps JsonFormat's acceptance and error messages. Handled: one top-level object with at most one
- * frame key (every case of the oneof), lowerCamel or snake_case field names, each field at most
- * once; strings as JSON strings; 64-bit and uint32 integers as a JSON integer or a string of
- * decimal digits (an optional leading minus for int64) within range; bools as true/false; enums as
- * a known name; message values as objects, repeated as arrays of objects; nothing after the object.
- * Anything else (null, unknown or repeated key, other types, exponents, out-of-range numbers,
- * malformed JSON) returns null. For accepted input the result equals JsonFormat's. Any change to
- * client.proto must be mirrored here. Stateless and thread-safe.
+ * The one parser of client-protocol JSON that comes from outside (frames, the body of
+ * {@code POST /v1/messages}): a Jackson streaming parser over the proto3 JSON mapping that costs
+ * time and memory linear in the input whatever it holds. Accepted: one top-level object with at
+ * most one frame key (every case of the oneof), lowerCamel or snake_case field names, each field
+ * at most once; strings as JSON strings without unpaired UTF-16 surrogates; 64-bit and uint32
+ * integers as a JSON integer or a string of decimal digits (an optional leading minus for int64)
+ * within range, checked digit by digit with no wider conversion; bools as true/false; enums as a
+ * known name; message values as objects, repeated fields as arrays of objects; nothing after the
+ * object. Everything else (null, unknown or repeated keys, other types, fractions, exponents,
+ * numbers out of range or over 20 characters, nesting deeper than 16, malformed JSON) is rejected
+ * with an {@link InvalidProtocolBufferException} whose message names the field at fault: there is
+ * no slower fallback. For accepted input the result equals protobuf's JsonFormat's (the tests hold
+ * it to that); JsonFormat also accepts some inputs rejected here (null, exponents, enum numbers),
+ * which the protocol never sends. Any change to client.proto must be mirrored here. Stateless and
+ * thread-safe.
  */
 final class FastFrameParser {
-  private static final JsonFactory FACTORY = JsonFactory.builder().build();
+  /**
+   * Numbers of at most 20 characters (every uint64; the lowest int64 with its sign), nesting no
+   * deeper than the deepest frame with a margin, strings no longer than the largest frame the
+   * gateway accepts: longer input fails in the tokenizer, at a cost linear in what it read.
+   */
+  static final JsonFactory FACTORY = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxNumberLength(20)
+          .maxNestingDepth(16)
+          .maxStringLength(16 * 1024 * 1024)
+          .maxNameLength(1024)
+          .build())
+      .build();
   private static final Map<String, Code> CODES = new HashMap<>();
 
   static {
@@ -51,68 +71,159 @@ final class FastFrameParser {
     }
   }
 
-  /** Thrown to abandon the fast path; carries no stack trace. */
-  private static final class Fallback extends RuntimeException {
+  /** Thrown where the input is not a frame; names what is wrong, carries no stack trace. */
+  private static final class Rejected extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    Fallback() {
-      super(null, null, false, false);
+    Rejected(String reason) {
+      super(reason, null, false, false);
     }
   }
 
-  private static final Fallback FALLBACK = new Fallback();
+  private static final Rejected UNKNOWN_KEY = new Rejected("is not a field here");
+  private static final Rejected REPEATED = new Rejected("appears more than once");
+  private static final Rejected NOT_AN_OBJECT = new Rejected("must be an object");
+  private static final Rejected NOT_AN_ARRAY = new Rejected("must be an array of objects");
+  private static final Rejected NOT_A_STRING = new Rejected("must be a string");
+  private static final Rejected NOT_A_BOOL = new Rejected("must be true or false");
+  private static final Rejected NOT_A_CODE = new Rejected("must be the name of an error code");
+  private static final Rejected NOT_AN_INTEGER = new Rejected(
+      "must be a decimal integer in range (64-bit ids as a string of digits); no sign, fraction or exponent");
+  private static final Rejected LONE_SURROGATE = new Rejected(
+      "contains an unpaired UTF-16 surrogate (\\ud800-\\udfff), which has no UTF-8 form");
+  private static final Rejected SECOND_KEY = new Rejected("a frame has exactly one key");
+  private static final Rejected TRAILING = new Rejected("nothing may follow the frame object");
 
   private FastFrameParser() {}
 
-  /** Parses a frame, or returns null when the input needs JsonFormat. */
-  static Frame parse(String json) {
+  /**
+   * Parses a frame.
+   *
+   * @throws InvalidProtocolBufferException whose message starts with the path of the field at
+   *     fault as the client spelt it ({@code ack.msgId: must be ...}), or {@code frame} for the
+   *     top level
+   */
+  static Frame parse(String json) throws InvalidProtocolBufferException {
     try (JsonParser p = FACTORY.createParser(json)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return null;
-      }
-      Frame.Builder b = Frame.newBuilder();
-      String name = p.nextFieldName();
-      if (name != null) {
-        switch (name) {
-          case "connect" -> b.setConnect(connect(p));
-          case "send" -> b.setSend(send(p));
-          case "ack" -> b.setAck(ack(p));
-          case "pull" -> b.setPull(pull(p));
-          case "sync" -> b.setSync(sync(p));
-          case "join" -> b.setJoin(Join.newBuilder().setRoomId(roomId(p)));
-          case "leave" -> b.setLeave(Leave.newBuilder().setRoomId(roomId(p)));
-          case "ping" -> {
-            empty(p);
-            b.setPing(Ping.getDefaultInstance());
-          }
-          case "connAck", "conn_ack" -> b.setConnAck(connAck(p));
-          case "sendAck", "send_ack" -> b.setSendAck(sendAck(p));
-          case "push" -> b.setPush(push(p));
-          case "messages" -> b.setMessages(messages(p));
-          case "syncResult", "sync_result" -> b.setSyncResult(syncResult(p));
-          case "notify" -> b.setNotify(notify(p));
-          case "joined" -> b.setJoined(Joined.newBuilder().setRoomId(roomId(p)));
-          case "left" -> b.setLeft(Left.newBuilder().setRoomId(roomId(p)));
-          case "pong" -> b.setPong(pong(p));
-          case "error" -> b.setError(error(p));
-          case "kick" -> b.setKick(kick(p));
-          default -> {
-            return null;
-          }
+      try {
+        Frame frame = frame(p);
+        if (p.nextToken() != null) {
+          throw TRAILING;
         }
-        if (p.nextToken() != JsonToken.END_OBJECT) {
-          return null; // a second key: JsonFormat reports it (or, for a duplicate, decides)
+        return frame;
+      } catch (Rejected e) {
+        throw rejected(p, e.getMessage());
+      } catch (IOException e) {
+        throw rejected(p, "not valid JSON: " + firstLine(e));
+      }
+    } catch (InvalidProtocolBufferException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new InvalidProtocolBufferException("frame: not valid JSON: " + firstLine(e));
+    }
+  }
+
+  /** Parses the body of {@code POST /v1/messages}: a {@link Send} object. Errors as {@link #parse}. */
+  static Send parseSend(String json) throws InvalidProtocolBufferException {
+    try (JsonParser p = FACTORY.createParser(json)) {
+      try {
+        Send send = send(p);
+        if (p.nextToken() != null) {
+          throw TRAILING;
         }
-      } else if (p.currentToken() != JsonToken.END_OBJECT) {
-        return null;
+        return send;
+      } catch (Rejected e) {
+        throw rejected(p, e.getMessage());
+      } catch (IOException e) {
+        throw rejected(p, "not valid JSON: " + firstLine(e));
       }
-      if (p.nextToken() != null) {
-        return null;
-      }
-      return b.build();
-    } catch (Fallback | IOException e) {
+    } catch (InvalidProtocolBufferException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new InvalidProtocolBufferException("body: not valid JSON: " + firstLine(e));
+    }
+  }
+
+  /**
+   * The first key of a frame object ({@code "connect"}), read without decoding its value, or null
+   * when the input does not start with an object and a key. Costs the bytes up to that key.
+   */
+  static String firstKey(String json) {
+    try (JsonParser p = FACTORY.createParser(json)) {
+      return p.nextToken() == JsonToken.START_OBJECT ? p.nextFieldName() : null;
+    } catch (IOException e) {
       return null;
     }
+  }
+
+  private static Frame frame(JsonParser p) throws IOException {
+    if (p.nextToken() != JsonToken.START_OBJECT) {
+      throw NOT_AN_OBJECT;
+    }
+    Frame.Builder b = Frame.newBuilder();
+    String name = p.nextFieldName();
+    if (name == null) {
+      endObject(p);
+      return b.build();
+    }
+    switch (name) {
+      case "connect" -> b.setConnect(connect(p));
+      case "send" -> b.setSend(send(p));
+      case "ack" -> b.setAck(ack(p));
+      case "pull" -> b.setPull(pull(p));
+      case "sync" -> b.setSync(sync(p));
+      case "join" -> b.setJoin(Join.newBuilder().setRoomId(roomId(p)));
+      case "leave" -> b.setLeave(Leave.newBuilder().setRoomId(roomId(p)));
+      case "ping" -> {
+        empty(p);
+        b.setPing(Ping.getDefaultInstance());
+      }
+      case "connAck", "conn_ack" -> b.setConnAck(connAck(p));
+      case "sendAck", "send_ack" -> b.setSendAck(sendAck(p));
+      case "push" -> b.setPush(push(p));
+      case "messages" -> b.setMessages(messages(p));
+      case "syncResult", "sync_result" -> b.setSyncResult(syncResult(p));
+      case "notify" -> b.setNotify(notify(p));
+      case "joined" -> b.setJoined(Joined.newBuilder().setRoomId(roomId(p)));
+      case "left" -> b.setLeft(Left.newBuilder().setRoomId(roomId(p)));
+      case "pong" -> b.setPong(pong(p));
+      case "error" -> b.setError(error(p));
+      case "kick" -> b.setKick(kick(p));
+      default -> throw UNKNOWN_KEY;
+    }
+    if (p.nextToken() != JsonToken.END_OBJECT) {
+      throw SECOND_KEY;
+    }
+    return b.build();
+  }
+
+  /** The rejection, prefixed with the path of the field the parser stands at. */
+  private static InvalidProtocolBufferException rejected(JsonParser p, String reason) {
+    StringBuilder path = new StringBuilder();
+    JsonStreamContext at = p.getParsingContext();
+    JsonToken token = p.currentToken();
+    if ((token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) && at.getParent() != null) {
+      at = at.getParent(); // the value that opened here is the field at fault, not a part of it
+    }
+    for (JsonStreamContext c = at; c != null && !c.inRoot(); c = c.getParent()) {
+      String part = c.inArray() ? "[" + Math.max(0, c.getCurrentIndex()) + "]"
+          : c.getCurrentName() == null ? "" : "." + clip(c.getCurrentName());
+      path.insert(0, part);
+    }
+    String where = path.isEmpty() ? "frame" : path.charAt(0) == '.' ? path.substring(1) : path.toString();
+    return new InvalidProtocolBufferException(where + ": " + reason);
+  }
+
+  /** A key as the client spelt it, cut to a length an error message can carry. */
+  private static String clip(String name) {
+    return name.length() > 64 ? name.substring(0, 64) + "..." : name;
+  }
+
+  private static String firstLine(IOException e) {
+    String message = String.valueOf(e.getMessage());
+    int nl = message.indexOf('\n');
+    message = nl < 0 ? message : message.substring(0, nl);
+    return message.length() > 200 ? message.substring(0, 200) + "..." : message;
   }
 
   // ---- messages: each starts by reading the START_OBJECT token ----
@@ -169,7 +280,7 @@ final class FastFrameParser {
           seen = mark(seen, 10);
           b.setSentAt(int64(p));
         }
-        default -> throw FALLBACK;
+        default -> throw UNKNOWN_KEY;
       }
     }
     endObject(p);
@@ -191,7 +302,7 @@ final class FastFrameParser {
           seen = mark(seen, 2);
           b.setDeviceId(string(p));
         }
-        default -> throw FALLBACK;
+        default -> throw UNKNOWN_KEY;
       }
     }
     endObject(p);
@@ -217,7 +328,7 @@ final class FastFrameParser {
           seen = mark(seen, 3);
           b.setBody(string(p));
         }
-        default -> throw FALLBACK;
+        default -> throw UNKNOWN_KEY;
       }
     }
     endObject(p);
@@ -239,7 +350,7 @@ final class FastFrameParser {
           seen = mark(seen, 2);
           b.setMsgId(uint64(p));
         }
-        default -> throw FALLBACK;
+        default -> throw UNKNOWN_KEY;
       }
     }
     endObject(p);
@@ -265,7 +376,7 @@ final class FastFrameParser {
           seen = mark(seen, 3);
           b.setLimit(uint32(p));
         }
-        default -> throw FALLBACK;
+        default -> throw UNKNOWN_KEY;
       }
     }
     endObject(p);
@@ -287,7 +398,7 @@ final class FastFrameParser {
           seen = mark(seen, 2);
           b.setLimit(uint32(p));
         }
-        default -> throw FALLBACK;
+        default -> throw UNKNOWN_KEY;
       }
     }
     endObject(p);
@@ -306,7 +417,7 @@ final class FastFrameParser {
           seen = mark(seen, 1);
           roomId = string(p);
         }
-        default -> throw FALLBACK;
+        default -> throw UNKNOWN_KEY;
       }
     }
     endObject(p);
@@ -316,7 +427,7 @@ final class FastFrameParser {
   private static void empty(JsonParser p) throws IOException {
     startObject(p);
     if (p.nextToken() != JsonToken.END_OBJECT) {
-      throw FALLBACK;
+      throw UNKNOWN_KEY;
     }
   }
 
@@ -347,7 +458,7 @@ final class FastFrameParser {
           seen = mark(seen, 5);
           b.setHeartbeatSeconds(uint32(p));
         }
-        default -> throw FALLBACK;
+        default -> throw UNKNOWN_KEY;
       }
     }
     endObject(p);
@@ -391,9 +502,9 @@ final class FastFrameParser {
         }
         case "code" -> {
           seen = mark(seen, 8);
-          b.setCode(code(p));
+          b.setCodeValue(code(p));
         }
-        default -> throw FALLBACK;
+        default -> throw UNKNOWN_KEY;
       }
     }
     endObject(p);
@@ -411,7 +522,7 @@ final class FastFrameParser {
           seen = mark(seen, 1);
           b.setMessage(message(p));
         }
-        default -> throw FALLBACK;
+        default -> throw UNKNOWN_KEY;
       }
     }
     endObject(p);
@@ -441,7 +552,7 @@ final class FastFrameParser {
           seen = mark(seen, 3);
           b.setHasMore(bool(p));
         }
-        default -> throw FALLBACK;
+        default -> throw UNKNOWN_KEY;
       }
     }
     endObject(p);
@@ -471,7 +582,7 @@ final class FastFrameParser {
           seen = mark(seen, 3);
           b.setHasMore(bool(p));
         }
-        default -> throw FALLBACK;
+        default -> throw UNKNOWN_KEY;
       }
     }
     endObject(p);
@@ -493,7 +604,7 @@ final class FastFrameParser {
           seen = mark(seen, 2);
           b.setLatestSeq(uint64(p));
         }
-        default -> throw FALLBACK;
+        default -> throw UNKNOWN_KEY;
       }
     }
     endObject(p);
@@ -511,7 +622,7 @@ final class FastFrameParser {
           seen = mark(seen, 1);
           b.setServerTime(int64(p));
         }
-        default -> throw FALLBACK;
+        default -> throw UNKNOWN_KEY;
       }
     }
     endObject(p);
@@ -527,7 +638,7 @@ final class FastFrameParser {
       switch (name) {
         case "code" -> {
           seen = mark(seen, 1);
-          b.setCode(code(p));
+          b.setCodeValue(code(p));
         }
         case "message" -> {
           seen = mark(seen, 2);
@@ -537,7 +648,7 @@ final class FastFrameParser {
           seen = mark(seen, 3);
           b.setClientMsgId(string(p));
         }
-        default -> throw FALLBACK;
+        default -> throw UNKNOWN_KEY;
       }
     }
     endObject(p);
@@ -555,7 +666,7 @@ final class FastFrameParser {
           seen = mark(seen, 1);
           b.setReason(string(p));
         }
-        default -> throw FALLBACK;
+        default -> throw UNKNOWN_KEY;
       }
     }
     endObject(p);
@@ -566,27 +677,27 @@ final class FastFrameParser {
 
   private static void startObject(JsonParser p) throws IOException {
     if (p.nextToken() != JsonToken.START_OBJECT) {
-      throw FALLBACK;
+      throw NOT_AN_OBJECT;
     }
   }
 
   /** After {@code nextFieldName()} returned null the current token must close the object. */
   private static void endObject(JsonParser p) {
     if (p.currentToken() != JsonToken.END_OBJECT) {
-      throw FALLBACK;
+      throw NOT_AN_OBJECT;
     }
   }
 
   private static void startArray(JsonParser p) throws IOException {
     if (p.nextToken() != JsonToken.START_ARRAY) {
-      throw FALLBACK;
+      throw NOT_AN_ARRAY;
     }
   }
 
   /** After the element loop the current token must close the array (not null or a scalar). */
   private static void endArray(JsonParser p) {
     if (p.currentToken() != JsonToken.END_ARRAY) {
-      throw FALLBACK;
+      throw NOT_AN_ARRAY;
     }
   }
 
@@ -594,7 +705,7 @@ final class FastFrameParser {
   private static int mark(int seen, int number) {
     int bit = 1 << number;
     if ((seen & bit) != 0) {
-      throw FALLBACK;
+      throw REPEATED;
     }
     return seen | bit;
   }
@@ -603,9 +714,25 @@ final class FastFrameParser {
 
   private static String string(JsonParser p) throws IOException {
     if (p.nextToken() != JsonToken.VALUE_STRING) {
-      throw FALLBACK;
+      throw NOT_A_STRING;
     }
-    return p.getText();
+    String text = p.getText();
+    checkSurrogates(text);
+    return text;
+  }
+
+  /** A string with a lone surrogate has no UTF-8 form: it could not be stored or sent on as given. */
+  private static void checkSurrogates(String text) {
+    for (int i = 0, n = text.length(); i < n; i++) {
+      char c = text.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+          i++;
+        } else {
+          throw LONE_SURROGATE;
+        }
+      }
+    }
   }
 
   private static boolean bool(JsonParser p) throws IOException {
@@ -616,25 +743,33 @@ final class FastFrameParser {
     if (t == JsonToken.VALUE_FALSE) {
       return false;
     }
-    throw FALLBACK;
+    throw NOT_A_BOOL;
   }
 
-  private static Code code(JsonParser p) throws IOException {
-    if (p.nextToken() != JsonToken.VALUE_STRING) {
-      throw FALLBACK;
+  /** An error code by name, or by number as JsonFormat prints a number it has no name for. */
+  private static int code(JsonParser p) throws IOException {
+    JsonToken t = p.nextToken();
+    if (t == JsonToken.VALUE_NUMBER_INT && p.getTextLength() <= 10) {
+      long n = p.getLongValue();
+      if (n >= Integer.MIN_VALUE && n <= Integer.MAX_VALUE) {
+        return (int) n;
+      }
+    }
+    if (t != JsonToken.VALUE_STRING) {
+      throw NOT_A_CODE;
     }
     Code code = CODES.get(p.getText());
     if (code == null) {
-      throw FALLBACK;
+      throw NOT_A_CODE;
     }
-    return code;
+    return code.getNumber();
   }
 
   /** An integer token or a string, positioned for {@link JsonParser#getTextCharacters()}. */
   private static void integerToken(JsonParser p) throws IOException {
     JsonToken t = p.nextToken();
     if (t != JsonToken.VALUE_STRING && t != JsonToken.VALUE_NUMBER_INT) {
-      throw FALLBACK;
+      throw NOT_AN_INTEGER;
     }
   }
 
@@ -649,7 +784,7 @@ final class FastFrameParser {
       try {
         return Long.parseUnsignedLong(new String(chars, offset, length));
       } catch (NumberFormatException e) {
-        throw FALLBACK;
+        throw NOT_AN_INTEGER;
       }
     }
     return digits(chars, offset, length); // 19 digits stay below 2^64: exact as unsigned
@@ -664,7 +799,7 @@ final class FastFrameParser {
     boolean negative = length > 0 && chars[offset] == '-';
     long magnitude = negative ? digits(chars, offset + 1, length - 1) : digits(chars, offset, length);
     if (negative ? Long.compareUnsigned(magnitude, Long.MIN_VALUE) > 0 : magnitude < 0) {
-      throw FALLBACK;
+      throw NOT_AN_INTEGER;
     }
     return negative ? -magnitude : magnitude;
   }
@@ -674,11 +809,11 @@ final class FastFrameParser {
     integerToken(p);
     int length = p.getTextLength();
     if (length > 10) {
-      throw FALLBACK;
+      throw NOT_AN_INTEGER;
     }
     long v = digits(p.getTextCharacters(), p.getTextOffset(), length);
     if (v > 0xFFFF_FFFFL) {
-      throw FALLBACK;
+      throw NOT_AN_INTEGER;
     }
     return (int) v;
   }
@@ -686,13 +821,13 @@ final class FastFrameParser {
   /** Parses 1 to 19 ASCII digits as an unsigned long (19 digits never overflow 2^64). */
   private static long digits(char[] chars, int offset, int length) {
     if (length == 0 || length > 19) {
-      throw FALLBACK;
+      throw NOT_AN_INTEGER;
     }
     long v = 0;
     for (int i = offset, end = offset + length; i < end; i++) {
       int d = chars[i] - '0';
       if (d < 0 || d > 9) {
-        throw FALLBACK;
+        throw NOT_AN_INTEGER;
       }
       v = v * 10 + d;
     }
@@ -702,7 +837,7 @@ final class FastFrameParser {
   private static void checkDigits(char[] chars, int offset, int length) {
     for (int i = offset, end = offset + length; i < end; i++) {
       if (chars[i] < '0' || chars[i] > '9') {
-        throw FALLBACK;
+        throw NOT_AN_INTEGER;
       }
     }
   }

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import dev.stoa.proto.client.Frame;
+import dev.stoa.proto.client.Send;
 
 /**
  * The JSON encoding of the client protocol: the proto3 JSON mapping with lowerCamel names, 64-bit
@@ -13,10 +14,12 @@ import dev.stoa.proto.client.Frame;
  *
  * <p>The reference is protobuf's {@code JsonFormat} ({@code printer().alwaysPrintFieldsWithNoPresence()
  * .omittingInsignificantWhitespace()} and the default {@code parser()}). Messages of
- * {@code stoa/v1/client.proto} are printed by {@link FastJsonPrinter} and plain frames are parsed by
- * {@link FastFrameParser}: same characters out, same messages in, several times faster. Every
- * other message, and every input the fast parser does not recognise as plain, goes to JsonFormat,
- * so acceptance and error messages are JsonFormat's. Thread-safe: all of it is stateless.
+ * {@code stoa/v1/client.proto} are printed by {@link FastJsonPrinter} (same characters, several
+ * times faster); other messages are printed by JsonFormat. Input is parsed by
+ * {@link FastFrameParser} only, at a cost linear in its length: what it does not accept is
+ * rejected with a message naming the field, never handed to JsonFormat, whose number parsing
+ * expands exponents ({@code "1e100000000"}) and can take minutes for a 60-byte frame.
+ * Thread-safe: all of it is stateless.
  */
 public final class ProtoJson {
   private static final JsonFormat.Printer PRINTER =
@@ -34,24 +37,24 @@ public final class ProtoJson {
   /**
    * Parses one frame object such as {@code {"send":{...}}}.
    *
-   * @throws InvalidProtocolBufferException with a message naming the bad field or token
+   * @throws InvalidProtocolBufferException with a message that starts with the bad field's path
    */
   public static Frame parseFrame(String json) throws InvalidProtocolBufferException {
-    Frame frame = FastFrameParser.parse(json);
-    return frame != null ? frame : parseFrameWithJsonFormat(json);
+    return FastFrameParser.parse(json);
   }
 
-  /** Parses JSON into the given builder, for HTTP bodies and tests. */
-  public static <B extends Message.Builder> B merge(String json, B builder) throws InvalidProtocolBufferException {
-    if (builder instanceof Frame.Builder frameBuilder && isEmpty(frameBuilder)) {
-      Frame frame = FastFrameParser.parse(json);
-      if (frame != null) {
-        frameBuilder.mergeFrom(frame);
-        return builder;
-      }
-    }
-    PARSER.merge(json, builder);
-    return builder;
+  /** Parses a {@code send} object (the body of {@code POST /v1/messages}); errors as {@link #parseFrame}. */
+  public static Send parseSend(String json) throws InvalidProtocolBufferException {
+    return FastFrameParser.parseSend(json);
+  }
+
+  /**
+   * The key of a frame object ({@code "connect"}) without decoding its value, or null when the
+   * input does not start with an object and a key; for refusing anything but {@code connect}
+   * before a connection is authenticated at the cost of reading one key.
+   */
+  public static String frameKey(String json) {
+    return FastFrameParser.firstKey(json);
   }
 
   /** The reference printer, JsonFormat; for tests and measurements. */
@@ -68,11 +71,5 @@ public final class ProtoJson {
     Frame.Builder builder = Frame.newBuilder();
     PARSER.merge(json, builder);
     return builder.build();
-  }
-
-  /** JsonFormat's merge depends on what the builder holds; the fast path only takes a fresh one. */
-  private static boolean isEmpty(Frame.Builder builder) {
-    return builder.getFrameCase() == Frame.FrameCase.FRAME_NOT_SET
-        && builder.getUnknownFields().asMap().isEmpty();
   }
 }

@@ -27,7 +27,7 @@ import java.util.Random;
 final class RandomFrames {
   private static final String[] PIECES = {
     "", "a", "hi bob", "\"", "\\", "<", ">", "&", "=", "'", "/", "\u2028", "\u2029", "\u007f",
-    "\u0000", "\u001f", "\t", "\n", "\r", "\b", "\f", "é", "中文", "😀", "\ud83d", "\ude00",
+    "\u0000", "\u001f", "\t", "\n", "\r", "\b", "\f", "é", "中文", "😀",
     "c2c:alice:bob", "</script>", "\\u0041", "{\"a\":1}", " ", "\u00a0", "\ufeff", "\uffff"
   };
   private static final long[] LONGS = {
@@ -42,6 +42,11 @@ final class RandomFrames {
     this.random = new Random(seed);
   }
 
+  /** A code point that is not a surrogate, so the string has a UTF-8 form. */
+  private static int wellFormed(int codePoint) {
+    return codePoint >= 0xD800 && codePoint <= 0xDFFF ? codePoint - 0x800 : codePoint;
+  }
+
   String string() {
     int kind = random.nextInt(4);
     if (kind == 0) {
@@ -53,7 +58,7 @@ final class RandomFrames {
       switch (random.nextInt(3)) {
         case 0 -> sb.append(PIECES[random.nextInt(PIECES.length)]);
         case 1 -> sb.append((char) random.nextInt(0x80));
-        default -> sb.append((char) random.nextInt(0x10000));
+        default -> sb.appendCodePoint(wellFormed(random.nextInt(0x110000))); // no lone surrogates: they are rejected
       }
     }
     return sb.toString();

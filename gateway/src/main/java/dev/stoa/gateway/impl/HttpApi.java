@@ -127,13 +127,13 @@ public final class HttpApi {
 
   private void send(RoutingContext ctx) {
     authenticate(ctx).compose(user -> {
-      Send.Builder send = Send.newBuilder();
+      Send send;
       try {
-        ProtoJson.merge(bodyText(ctx), send);
+        send = ProtoJson.parseSend(bodyText(ctx));
       } catch (InvalidProtocolBufferException | RuntimeException e) {
         return Future.failedFuture(StoaException.badRequest("body: not a valid send object: " + e.getMessage()));
       }
-      return gw.backend().send(user.userId(), user.deviceId(), 0, send.build());
+      return gw.backend().send(user.userId(), user.deviceId(), 0, send);
     }).onSuccess(ack -> json(ctx, ProtoJson.print(ack))).onFailure(e -> errors.fail(ctx, e));
   }
 

@@ -2,6 +2,7 @@ package dev.stoa.gateway.impl;
 
 import dev.stoa.common.StoaException;
 import dev.stoa.gateway.TokenIssuer.TokenClaims;
+import dev.stoa.proto.ProtoJson;
 import dev.stoa.proto.client.Code;
 import dev.stoa.proto.client.ConnAck;
 import dev.stoa.proto.client.Connect;
@@ -31,8 +32,11 @@ import java.util.logging.Logger;
  *
  * <p>While CONNECTING the socket is paused and input that was already read is queued, then
  * replayed once OPEN; pushes that arrive before the {@code connAck} is written are queued behind
- * it. In OPEN, bad input is answered with an {@code error} frame and the connection stays open;
- * every frame but {@code ack} takes a token from the connection's bucket; {@code send}s go to the
+ * it. Before {@code connect} only a frame's first key (JSON) or first tag (protobuf) is read:
+ * anything but a {@code connect} is refused undecoded. In OPEN, bad input is answered with an
+ * {@code error} frame and the connection stays open; every frame that arrives, parsed or not, too
+ * large or an {@code ack}, takes a token from the connection's bucket before it is decoded; every
+ * write, replies and errors as well as pushes, passes the slow-consumer limit; {@code send}s go to the
  * writer in arrival order, so one device's messages keep their order: when the writer is in this
  * process and the session is not a room, a send goes to it at once (its lanes keep call order
  * within a session, see {@link Backend#sendKeepsCallOrder}); otherwise, and while an earlier send
@@ -102,15 +106,22 @@ public final class Session implements ClientConnection.Inbound {
       return;
     }
     touch();
+    if (state == State.AWAITING_CONNECT) {
+      String key = ProtoJson.frameKey(text); // nothing but a connect is decoded before it
+      if (!"connect".equals(key)) {
+        refuseBeforeConnect(key, Encoding.JSON);
+        return;
+      }
+    }
+    boolean admitted = admit();
     Frame frame;
     try {
       frame = FrameCodec.parseJson(text);
     } catch (StoaException e) {
-      gw.metrics().invalidFrameIn();
-      reject(e.code(), e.getMessage(), null, Encoding.JSON);
+      rejectInput(admitted, e, Encoding.JSON);
       return;
     }
-    onFrame(frame, Encoding.JSON);
+    onAdmitted(admitted, frame, Encoding.JSON);
   }
 
   @Override
@@ -119,15 +130,23 @@ public final class Session implements ClientConnection.Inbound {
       return;
     }
     touch();
+    if (state == State.AWAITING_CONNECT) {
+      int field = FrameCodec.firstField(bytes);
+      if (field != Frame.CONNECT_FIELD_NUMBER) {
+        Frame.FrameCase type = field > 0 ? Frame.FrameCase.forNumber(field) : null;
+        refuseBeforeConnect(type == null ? null : FrameCodec.typeName(type), encoding);
+        return;
+      }
+    }
+    boolean admitted = admit();
     Frame frame;
     try {
       frame = FrameCodec.parseBinary(bytes);
     } catch (StoaException e) {
-      gw.metrics().invalidFrameIn();
-      reject(e.code(), e.getMessage(), null, encoding);
+      rejectInput(admitted, e, encoding);
       return;
     }
-    onFrame(frame, encoding);
+    onAdmitted(admitted, frame, encoding);
   }
 
   @Override
@@ -136,9 +155,52 @@ public final class Session implements ClientConnection.Inbound {
       return;
     }
     touch();
+    rejectInput(admit(), new StoaException(Code.TOO_LARGE, "frame: " + declaredBytes + " bytes is over the limit of "
+        + gw.options().frameMaxBytes() + " bytes (gateway.frame.max.bytes)"), encoding);
+  }
+
+  /**
+   * Takes a token for a frame that arrived on an open connection, before it is decoded: every
+   * frame pays, whether it parses, is too large or is an {@code ack}. False when the bucket is
+   * empty; the frame is then answered RATE_LIMITED (decoding it costs no more than its length and
+   * names the send's clientMsgId in the answer).
+   */
+  private boolean admit() {
+    return state != State.OPEN || rateLimiter.tryAcquire();
+  }
+
+  private void onAdmitted(boolean admitted, Frame frame, Encoding encoding) {
+    if (admitted) {
+      onFrame(frame, encoding);
+      return;
+    }
+    gw.metrics().frameIn(frame.getFrameCase());
+    rateLimited(frame.hasSend() ? frame.getSend().getClientMsgId() : null, encoding);
+  }
+
+  private void rejectInput(boolean admitted, StoaException e, Encoding encoding) {
     gw.metrics().invalidFrameIn();
-    reject(Code.TOO_LARGE, "frame: " + declaredBytes + " bytes is over the limit of "
-        + gw.options().frameMaxBytes() + " bytes (gateway.frame.max.bytes)", null, encoding);
+    if (admitted) {
+      reject(e.code(), e.getMessage(), null, encoding);
+    } else {
+      rateLimited(null, encoding);
+    }
+  }
+
+  private void rateLimited(String clientMsgId, Encoding encoding) {
+    reject(Code.RATE_LIMITED, "frame: over the rate limit of " + gw.options().ratePerSecond()
+        + " frames/s with bursts of " + gw.options().rateBurst()
+        + " (gateway.rate.per.second, gateway.rate.burst)", clientMsgId, encoding);
+  }
+
+  private void refuseBeforeConnect(String key, Encoding encoding) {
+    gw.metrics().invalidFrameIn();
+    if (key == null) {
+      reject(Code.BAD_REQUEST, "frame: not a frame object with a key; the first frame must be 'connect'", null,
+          encoding);
+    } else {
+      reject(Code.UNAUTHENTICATED, "frame: the first frame must be 'connect', got '" + key + "'", null, encoding);
+    }
   }
 
   @Override
@@ -185,13 +247,6 @@ public final class Session implements ClientConnection.Inbound {
       return;
     }
     String clientMsgId = type == Frame.FrameCase.SEND ? frame.getSend().getClientMsgId() : null;
-    // acks answer the server's own pushes: limiting them would only cause retransmissions
-    if (type != Frame.FrameCase.ACK && !rateLimiter.tryAcquire()) {
-      reject(Code.RATE_LIMITED, "frame: over the rate limit of " + gw.options().ratePerSecond()
-          + " frames/s with bursts of " + gw.options().rateBurst()
-          + " (gateway.rate.per.second, gateway.rate.burst)", clientMsgId, encoding);
-      return;
-    }
     if (type == Frame.FrameCase.CONNECT) {
       SessionInfo who = info;
       reject(Code.BAD_REQUEST, "connect: this connection is already connected as user '" + who.userId()
@@ -367,7 +422,16 @@ public final class Session implements ClientConnection.Inbound {
 
   // ---- output ----
 
+  /**
+   * Writes a reply, an error or a kick. Every write of the connection passes the same limit on
+   * bytes the socket has not taken yet ({@link #deliver} for pushes): a client that asks and does
+   * not read is kicked, whatever it asked for.
+   */
   private void write(Frame frame, Encoding encoding) {
+    if (state == State.OPEN && !frame.hasKick() && conn.writeQueueFull()) {
+      closeSlowConsumer();
+      return;
+    }
     conn.write(new EncodedFrame(frame), encoding);
     gw.metrics().frameOut(frame.getFrameCase());
     if (frame.hasError()) {
