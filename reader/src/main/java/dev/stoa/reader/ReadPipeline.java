@@ -32,6 +32,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -55,7 +57,10 @@ import java.util.logging.Logger;
  * <p>Missing links and unusable bodies are reported (logged, counted), never hidden and never a
  * failure of the whole page. Rejections come back in-band as (code, error naming the field); the
  * future fails only for a storage fault. Storage is read on {@code reader.threads} platform
- * threads, never on the caller's event loop; futures complete on the caller's context.
+ * threads, never on the caller's event loop; futures complete on the caller's context. At most
+ * {@code reader.queue.max} c2c reads are admitted at once (running or waiting for a thread); one
+ * more is answered {@code UNAVAILABLE} in-band at once, naming the key, and counted as
+ * {@code stoa_reader_requests_total{result="unavailable"}}. Room pulls are bounded by the room path.
  * Thread-safe; {@link #close} blocks.
  */
 public final class ReadPipeline implements Reader, AutoCloseable {
@@ -70,6 +75,9 @@ public final class ReadPipeline implements Reader, AutoCloseable {
   private final ReaderMetrics metrics = new ReaderMetrics();
   private final ExecutorService executor;
   private final RoomReader rooms;
+  private final int queueMax;
+  /** Reads admitted and not yet finished; never above {@link #queueMax}. */
+  private final AtomicInteger admitted = new AtomicInteger();
 
   public ReadPipeline(Vertx vertx, KvStore kv, ReaderOptions options) {
     this(vertx, kv, null, options);
@@ -83,6 +91,7 @@ public final class ReadPipeline implements Reader, AutoCloseable {
     this.userChain = new UserChain(kv);
     this.bodies = new BodyLoader(kv);
     this.requests = new ReadRequests(options);
+    this.queueMax = options.queueMax();
     this.executor = Executors.newFixedThreadPool(options.threads(),
         Thread.ofPlatform().name("stoa-reader-", 0).daemon(true).factory());
   }
@@ -101,7 +110,8 @@ public final class ReadPipeline implements Reader, AutoCloseable {
       return pullRoom(q, start);
     }
     return offLoop("pull", start, () -> PullResult.newBuilder()
-        .setCode(Code.OK).setMessages(readSession(q)).build());
+        .setCode(Code.OK).setMessages(readSession(q)).build(),
+        error -> PullResult.newBuilder().setCode(Code.UNAVAILABLE).setError(error).build());
   }
 
   private Future<PullResult> pullRoom(ReadRequests.Pull q, long start) {
@@ -133,7 +143,8 @@ public final class ReadPipeline implements Reader, AutoCloseable {
       return Future.succeededFuture(SyncReply.newBuilder().setCode(e.code()).setError(e.getMessage()).build());
     }
     return offLoop("sync", start, () -> SyncReply.newBuilder()
-        .setCode(Code.OK).setResult(readUser(q)).build());
+        .setCode(Code.OK).setResult(readUser(q)).build(),
+        error -> SyncReply.newBuilder().setCode(Code.UNAVAILABLE).setError(error).build());
   }
 
   private Messages readSession(ReadRequests.Pull q) {
@@ -178,15 +189,27 @@ public final class ReadPipeline implements Reader, AutoCloseable {
         .build();
   }
 
-  private <T> Future<T> offLoop(String op, long start, Supplier<T> work) {
+  /**
+   * Runs {@code work} on a read thread if fewer than {@code reader.queue.max} reads are admitted;
+   * otherwise answers {@code busy} (an UNAVAILABLE reply) at once.
+   */
+  private <T> Future<T> offLoop(String op, long start, Supplier<T> work, Function<String, T> busy) {
+    if (admitted.incrementAndGet() > queueMax) {
+      admitted.decrementAndGet();
+      metrics.rejected(op, Code.UNAVAILABLE, start);
+      return Future.succeededFuture(busy.apply("reader.queue.max: " + queueMax
+          + " reads already admitted on this reader, retry"));
+    }
     Context context = vertx.getOrCreateContext();
     CompletableFuture<T> done;
     try {
       done = CompletableFuture.supplyAsync(work, executor);
     } catch (RejectedExecutionException e) {
+      admitted.decrementAndGet();
       metrics.rejected(op, Code.UNAVAILABLE, start);
       return Future.failedFuture(new StoaException(Code.UNAVAILABLE, "reader: stopping, retry"));
     }
+    done.whenComplete((r, e) -> admitted.decrementAndGet());
     return Future.fromCompletionStage(done, context).andThen(ar -> {
       if (ar.succeeded()) {
         metrics.ok(op, start);
