@@ -21,6 +21,7 @@ import dev.stoa.router.HazelcastRouteTable;
 import dev.stoa.router.RouterOptions;
 import dev.stoa.state.StateOptions;
 import dev.stoa.state.StateRole;
+import dev.stoa.state.StateServer;
 import dev.stoa.writer.WriterOptions;
 import dev.stoa.writer.WriterRole;
 import io.vertx.core.Future;
@@ -33,7 +34,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -70,7 +70,7 @@ public final class StoaNode implements Lifecycle {
     this.roles = Set.copyOf(roles);
     this.out = out;
     NodeOptions node = NodeOptions.from(config);
-    this.nodeId = node.nodeId().isEmpty() ? "node-" + UUID.randomUUID().toString().substring(0, 8) : node.nodeId();
+    this.nodeId = NodeIdentity.resolve(node.nodeId(), node.dataDir());
   }
 
   @Override
@@ -113,6 +113,8 @@ public final class StoaNode implements Lifecycle {
                 IndexOptions.from(config), cluster.msgIds(), directory, Clock.systemUTC())));
           }
           if (roles.contains(Role.STATE)) {
+            NodeIdentity.reportOrphanMaps(node.dataDir(), StateServer.mapFile(node.dataDir(), nodeId + "-state")
+                .getFileName().toString());
             chain = chain.compose(x -> startStep("state", new StateRole(vertx, nodeId + "-state", node.dataDir(),
                 StateOptions.from(config), directory, rooms, routerOptions.routeTtl())));
           }

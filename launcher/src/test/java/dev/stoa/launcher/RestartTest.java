@@ -56,7 +56,7 @@ class RestartTest {
   }
 
   @Test
-  void killNineAfterSendAckLosesNothingAndSeqAndDedupSurvive() throws Exception {
+  void killNineAfterSendAckLosesNothingAndSeqDedupAndTheStateMapSurvive() throws Exception {
     try (ChildNode child = new ChildNode(dir.resolve("node"))) {
       child.start(vertx);
       String alice = token(child.httpPort, "alice", "web");
@@ -69,6 +69,11 @@ class RestartTest {
       child.kill();
 
       child.start(vertx);
+      // the node kept its id, so the state server reopened its map instead of leaving it behind
+      try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir.resolve("node").resolve("state"))) {
+        assertThat(files.filter(f -> f.getFileName().toString().endsWith(".cmap")).toList())
+            .as("state map files after a kill -9 and a restart").hasSize(1);
+      }
       String bob = token(child.httpPort, "bob", "phone");
       JsonArray synced = sync(child.httpPort, bob);
       assertThat(synced).hasSize(20);
