@@ -677,6 +677,30 @@ class LongConnectionTest extends GatewayFixture {
   }
 
   @Test
+  void aClientThatPullsAndNeverReadsIsKickedNotBuffered() throws Exception {
+    start(Map.of("gateway.write.queue.max.bytes", "65536", "gateway.rate.per.second", "100000",
+        "gateway.rate.burst", "100000"));
+    directory.reader.pullBody = "z".repeat(32 * 1024);
+    TcpClient greedy = openTcp();
+    greedy.connect(token("bob", "phone"));
+    greedy.socket.pause(); // asks and asks, reads nothing
+    double before = Metrics.registry().get("stoa.gateway.slow.consumers").counter().count();
+    int sent = 0;
+    // 32 KiB answers: far more than loopback socket buffers hold, so unread answers pile up in the
+    // gateway unless every reply passes the write limit
+    while (sent < 3000 && Metrics.registry().get("stoa.gateway.slow.consumers").counter().count() == before) {
+      greedy.send(Frame.newBuilder().setPull(Pull.newBuilder().setSessionId("c2c:alice:bob").setAfterSeq(sent)
+          .setLimit(1)).build());
+      sent++;
+    }
+    eventually("the greedy client is kicked as a slow consumer", () ->
+        Metrics.registry().get("stoa.gateway.slow.consumers").counter().count() == before + 1);
+    assertThat(sent).as("pulls sent before the kick").isLessThan(3000);
+    greedy.socket.resume();
+    greedy.awaitClosed();
+  }
+
+  @Test
   void theGatewayIsAnnouncedAndRefreshesItsRoutes() throws Exception {
     start(Map.of("gateway.heartbeat.seconds", "1"));
     assertThat(directory.registered.get(ServiceDirectory.Role.GATEWAY + "/gw-test")).isSameAs(server);

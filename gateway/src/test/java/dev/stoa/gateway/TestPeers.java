@@ -78,6 +78,8 @@ final class TestPeers {
   static final class FakeReader implements Reader {
     final List<PullRequest> pulls = new CopyOnWriteArrayList<>();
     final List<SyncRequest> syncs = new CopyOnWriteArrayList<>();
+    /** When set, the body of every message a pull answers (for replies larger than a socket takes). */
+    volatile String pullBody;
 
     @Override
     public Future<PullResult> pull(PullRequest request) {
@@ -87,7 +89,9 @@ final class TestPeers {
             .setError("sessionId: user '" + request.getUserId() + "' is not in c2c:x:y").build());
       }
       return Future.succeededFuture(PullResult.newBuilder().setCode(Code.OK).setMessages(Messages.newBuilder()
-          .setSessionId(request.getSessionId()).addMessages(message(request.getSessionId(), request.getAfterSeq() + 1))
+          .setSessionId(request.getSessionId()).addMessages(pullBody == null
+              ? message(request.getSessionId(), request.getAfterSeq() + 1)
+              : message(request.getSessionId(), request.getAfterSeq() + 1).toBuilder().setBody(pullBody).build())
           .setHasMore(false)).build());
     }
 
