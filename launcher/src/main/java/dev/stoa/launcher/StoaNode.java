@@ -61,6 +61,9 @@ public final class StoaNode implements Lifecycle {
   private final PrintStream out;
   private final List<Lifecycle> started = Collections.synchronizedList(new ArrayList<>());
   private final String nodeId;
+  /** Nanoseconds of each start phase of the last start, read by the gauges. */
+  private static final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> PHASE_NANOS =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private Vertx vertx;
   private KvStore kv;
   private GatewayServer gateway;
@@ -102,7 +105,7 @@ public final class StoaNode implements Lifecycle {
           Future<Void> chain = Future.succeededFuture();
           if (roles.contains(Role.WRITER) || roles.contains(Role.READER)) {
             Path kvDir = node.dataDir().resolve("kv");
-            chain = chain.compose(x -> timed("kv", vertx.executeBlocking(() -> {
+            chain = chain.compose(x -> timed("kv", () -> vertx.executeBlocking(() -> {
               kv = RocksDbKvStore.open(kvDir);
               return null;
             }))).compose(x -> startStep("store-claim", new EmbeddedStoreClaim(vertx, cluster, nodeId, storeRoles(),
@@ -144,14 +147,26 @@ public final class StoaNode implements Lifecycle {
   }
 
   private Future<Void> startStep(String phase, Lifecycle component) {
-    return timed(phase, component.start().onSuccess(v -> started.add(component)));
+    return timed(phase, () -> component.start().onSuccess(v -> started.add(component)));
   }
 
-  /** Logs at INFO how long one start phase took, from now until {@code step} completes. */
-  private static Future<Void> timed(String phase, Future<Void> step) {
+  /**
+   * Runs one start phase and, when it succeeds, logs at INFO how long it took and sets the gauge
+   * {@code stoa_start_phase_seconds{phase}} (the last start of this process).
+   */
+  private static Future<Void> timed(String phase, java.util.function.Supplier<Future<Void>> step) {
     long began = System.nanoTime();
-    return step.onSuccess(v -> LOG.info(() -> "start phase " + phase + " took "
-        + (System.nanoTime() - began) / 1_000_000 + " ms"));
+    return step.get().onSuccess(v -> {
+      long nanos = System.nanoTime() - began;
+      PHASE_NANOS.computeIfAbsent(phase, p -> {
+        java.util.concurrent.atomic.AtomicLong holder = new java.util.concurrent.atomic.AtomicLong();
+        io.micrometer.core.instrument.Gauge.builder("stoa.start.phase.seconds", holder, h -> h.get() / 1e9)
+            .tag("phase", p).description("time the last start of this process spent in this phase")
+            .register(dev.stoa.common.metrics.Metrics.registry());
+        return holder;
+      }).set(nanos);
+      LOG.info(() -> "start phase " + phase + " took " + nanos / 1_000_000 + " ms");
+    });
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,6 +59,14 @@ class StandaloneChatTest {
    * The gateway hands a connection's sends to the in-process writer without waiting for the
    * previous answer; the device's order in each session must survive that (PROTOCOL.md).
    */
+  @Test
+  void eachStartPhaseIsExportedInSeconds() {
+    String scrape = dev.stoa.common.metrics.Metrics.scrape();
+    for (String phase : List.of("cluster", "directory", "kv", "index", "state", "writer", "reader", "gateway")) {
+      assertThat(scrape).contains("stoa_start_phase_seconds{phase=\"" + phase + "\"}");
+    }
+  }
+
   @Test
   void sendsWrittenBackToBackKeepTheDevicesOrderInEachSession() {
     int perSession = 40; // two sessions, within the default burst of 100 frames
