@@ -27,11 +27,16 @@ import java.util.Map;
  * @param instances server instances (event loops) per listener; 0 = available processors
  * @param writeQueueMaxBytes bytes that may wait to be written to one connection; a push to a
  *     connection over this is dropped and the connection closed with {@code kick} (slow consumer)
+ * @param httpIdleTimeoutSeconds a connection on the HTTP port (keep-alive or WebSocket) that neither
+ *     read nor wrote for this long is closed by the HTTP server; above the heartbeat, so a client
+ *     that pings as told in {@code connAck} is never cut
+ * @param httpMaxConnections connections open at once on the HTTP port of this gateway (a WebSocket
+ *     is the connection it was upgraded from); one more is closed as soon as it is accepted
  */
 public record GatewayOptions(String host, int httpPort, int tcpPort, int heartbeatSeconds,
     int idleTimeoutSeconds, int connectTimeoutSeconds, int frameMaxBytes, int ratePerSecond,
     int rateBurst, long tokenTtlDefaultSeconds, long tokenTtlMaxSeconds, int instances,
-    int writeQueueMaxBytes) {
+    int writeQueueMaxBytes, int httpIdleTimeoutSeconds, int httpMaxConnections) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final int DEFAULT_TCP_PORT = 7070;
@@ -45,6 +50,10 @@ public record GatewayOptions(String host, int httpPort, int tcpPort, int heartbe
   public static final long DEFAULT_TOKEN_TTL_MAX_SECONDS = 2_592_000;
   public static final int DEFAULT_INSTANCES = 0;
   public static final int DEFAULT_WRITE_QUEUE_MAX_BYTES = 1024 * 1024;
+  /** Above the default session idle timeout (90 s), so a WebSocket session's own error frame comes first. */
+  public static final int DEFAULT_HTTP_IDLE_TIMEOUT_SECONDS = 120;
+  /** Room for the WebSockets of a busy node (a few KiB each); raise it with the file-descriptor limit. */
+  public static final int DEFAULT_HTTP_MAX_CONNECTIONS = 10_000;
 
   public static final ConfigKey<Integer> HTTP_PORT = ConfigKey.integer("http.port", DEFAULT_HTTP_PORT, 0, 65535,
       "HTTP API and WebSocket port; 0 = any free port");
@@ -73,10 +82,18 @@ public record GatewayOptions(String host, int httpPort, int tcpPort, int heartbe
       DEFAULT_WRITE_QUEUE_MAX_BYTES, 1024, 1024 * 1024 * 1024,
       "bytes waiting to be written to one connection before it is closed as a slow consumer");
 
+  public static final ConfigKey<Integer> HTTP_IDLE_TIMEOUT_SECONDS = ConfigKey.integer("http.idle.timeout.seconds",
+      DEFAULT_HTTP_IDLE_TIMEOUT_SECONDS, 2, 86_400,
+      "close an HTTP-port connection (keep-alive or WebSocket) with no traffic for this long; > gateway.heartbeat.seconds");
+  public static final ConfigKey<Integer> HTTP_MAX_CONNECTIONS = ConfigKey.integer("http.max.connections",
+      DEFAULT_HTTP_MAX_CONNECTIONS, 1, 10_000_000,
+      "connections open at once on the HTTP port (WebSockets included); the excess is closed on accept");
+
   /** The keys of this record; {@link #from} also reads {@link NodeOptions#HOST}. */
   public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, TCP_PORT, HEARTBEAT_SECONDS,
       IDLE_TIMEOUT_SECONDS, CONNECT_TIMEOUT_SECONDS, FRAME_MAX_BYTES, RATE_PER_SECOND, RATE_BURST,
-      TOKEN_TTL_DEFAULT_SECONDS, TOKEN_TTL_MAX_SECONDS, INSTANCES, WRITE_QUEUE_MAX_BYTES);
+      TOKEN_TTL_DEFAULT_SECONDS, TOKEN_TTL_MAX_SECONDS, INSTANCES, WRITE_QUEUE_MAX_BYTES,
+      HTTP_IDLE_TIMEOUT_SECONDS, HTTP_MAX_CONNECTIONS);
 
   public GatewayOptions {
     if (host == null || host.isBlank()) {
@@ -92,6 +109,11 @@ public record GatewayOptions(String host, int httpPort, int tcpPort, int heartbe
     requireRange("gateway.rate.burst", rateBurst, 1, Integer.MAX_VALUE);
     requireRange("gateway.instances", instances, 0, 1024);
     requireRange("gateway.write.queue.max.bytes", writeQueueMaxBytes, 1024, Integer.MAX_VALUE);
+    requireRange("http.max.connections", httpMaxConnections, 1, Integer.MAX_VALUE);
+    if (httpIdleTimeoutSeconds <= heartbeatSeconds) {
+      throw new IllegalArgumentException("http.idle.timeout.seconds: must be above gateway.heartbeat.seconds ("
+          + heartbeatSeconds + "), got " + httpIdleTimeoutSeconds);
+    }
     if (tokenTtlDefaultSeconds < 1 || tokenTtlMaxSeconds < 1) {
       throw new IllegalArgumentException("token.ttl.default.seconds and token.ttl.max.seconds: must be >= 1, got "
           + tokenTtlDefaultSeconds + " and " + tokenTtlMaxSeconds);
@@ -108,7 +130,7 @@ public record GatewayOptions(String host, int httpPort, int tcpPort, int heartbe
         config.get(HEARTBEAT_SECONDS), config.get(IDLE_TIMEOUT_SECONDS), config.get(CONNECT_TIMEOUT_SECONDS),
         config.get(FRAME_MAX_BYTES), config.get(RATE_PER_SECOND), config.get(RATE_BURST),
         config.get(TOKEN_TTL_DEFAULT_SECONDS), config.get(TOKEN_TTL_MAX_SECONDS), config.get(INSTANCES),
-        config.get(WRITE_QUEUE_MAX_BYTES));
+        config.get(WRITE_QUEUE_MAX_BYTES), config.get(HTTP_IDLE_TIMEOUT_SECONDS), config.get(HTTP_MAX_CONNECTIONS));
   }
 
   /** Defaults with the given keys overridden ({@code "gateway.idle.timeout.seconds" -> "1"}); for tests and embedding. */

@@ -10,6 +10,7 @@ import dev.stoa.gateway.impl.FrameDispatcher;
 import dev.stoa.gateway.impl.GatewayContext;
 import dev.stoa.gateway.impl.GatewayMetrics;
 import dev.stoa.gateway.impl.HttpApi;
+import dev.stoa.gateway.impl.HttpConnectionCap;
 import dev.stoa.gateway.impl.HttpVerticle;
 import dev.stoa.gateway.impl.RouteHeartbeat;
 import dev.stoa.gateway.impl.Session;
@@ -106,7 +107,9 @@ public final class GatewayServer implements Gateway, Lifecycle {
     context = gw;
     HttpApi api = new HttpApi(gw, adminSecret);
     SessionFactory sessions = new SessionFactory(gw);
-    return deploy(options.httpPort(), httpPort, (port, bound) -> new HttpVerticle(gw, api, sessions, port, bound))
+    HttpConnectionCap httpCap = new HttpConnectionCap(options.httpMaxConnections(), Metrics.registry());
+    return deploy(options.httpPort(), httpPort,
+            (port, bound) -> new HttpVerticle(gw, api, sessions, httpCap, port, bound))
         .compose(v -> deploy(options.tcpPort(), tcpPort, (port, bound) -> new TcpVerticle(gw, sessions, port, bound)))
         .compose(v -> directory.register(ServiceDirectory.Role.GATEWAY, gatewayId, this))
         .onSuccess(v -> {

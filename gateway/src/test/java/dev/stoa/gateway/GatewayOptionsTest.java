@@ -39,5 +39,9 @@ class GatewayOptionsTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("unknown config key 'gateway.frame.max.byte'");
     assertThatThrownBy(() -> GatewayOptions.of(Map.of("token.ttl.default.seconds", "100",
         "token.ttl.max.seconds", "50"))).hasMessageContaining("token.ttl.default.seconds");
+    assertThat(GatewayOptions.defaults().httpIdleTimeoutSeconds()).isEqualTo(120);
+    assertThat(GatewayOptions.defaults().httpMaxConnections()).isEqualTo(10_000);
+    assertThatThrownBy(() -> GatewayOptions.of(Map.of("http.idle.timeout.seconds", "30")))
+        .hasMessage("http.idle.timeout.seconds: must be above gateway.heartbeat.seconds (30), got 30");
   }
 }

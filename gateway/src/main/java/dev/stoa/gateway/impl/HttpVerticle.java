@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
@@ -11,7 +12,10 @@ import java.util.function.IntConsumer;
  * one per event loop on a shared port. The WebSocket layer's own frame and message limits are set
  * to four times {@code gateway.frame.max.bytes}, so a client message between the limit and that
  * is answered TOO_LARGE by the session and only a grossly larger one is cut off by the WebSocket
- * layer (close code 1009). Each connection gets {@link FlushBatching}. Runs on its own event loop.
+ * layer (close code 1009). Each connection gets {@link FlushBatching}. Connections without traffic
+ * for {@code http.idle.timeout.seconds} are closed by Vert.x; connections over
+ * {@code http.max.connections} (all instances together, see {@link HttpConnectionCap}) are closed on
+ * accept. Runs on its own event loop.
  */
 public final class HttpVerticle extends VerticleBase {
   private final GatewayContext gw;
@@ -19,10 +23,13 @@ public final class HttpVerticle extends VerticleBase {
   private final SessionFactory sessions;
   private final int port;
   private final IntConsumer boundPort;
+  private final HttpConnectionCap cap;
   private HttpServer server;
 
-  public HttpVerticle(GatewayContext gw, HttpApi api, SessionFactory sessions, int port, IntConsumer boundPort) {
+  public HttpVerticle(GatewayContext gw, HttpApi api, SessionFactory sessions, HttpConnectionCap cap, int port,
+      IntConsumer boundPort) {
     this.gw = gw;
+    this.cap = cap;
     this.api = api;
     this.sessions = sessions;
     this.port = port;
@@ -39,10 +46,16 @@ public final class HttpVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(gw.options().host())
         .setPort(port)
+        .setIdleTimeout(gw.options().httpIdleTimeoutSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setMaxWebSocketFrameSize(wsLimit)
         .setMaxWebSocketMessageSize(wsLimit);
     server = vertx.createHttpServer(options)
-        .connectionHandler(FlushBatching::install)
+        .connectionHandler(connection -> {
+          if (cap.admit(connection)) {
+            FlushBatching.install(connection);
+          }
+        })
         .requestHandler(api.router(vertx, sessions::accept));
     return server.listen().onSuccess(s -> boundPort.accept(s.actualPort()));
   }
