@@ -104,34 +104,23 @@ final class FastFrameParser {
    *     top level
    */
   static Frame parse(String json) throws InvalidProtocolBufferException {
-    try (JsonParser p = FACTORY.createParser(json)) {
-      try {
-        Frame frame = frame(p);
-        if (p.nextToken() != null) {
-          throw TRAILING;
-        }
-        return frame;
-      } catch (Rejected e) {
-        throw rejected(p, e.getMessage());
-      } catch (IOException e) {
-        throw rejected(p, "not valid JSON: " + firstLine(e));
-      }
-    } catch (InvalidProtocolBufferException e) {
-      throw e;
-    } catch (IOException e) {
-      throw new InvalidProtocolBufferException("frame: not valid JSON: " + firstLine(e));
-    }
+    return read(json, FastFrameParser::frame, "frame");
   }
 
   /** Parses the body of {@code POST /v1/messages}: a {@link Send} object. Errors as {@link #parse}. */
   static Send parseSend(String json) throws InvalidProtocolBufferException {
+    return read(json, FastFrameParser::send, "body");
+  }
+
+  /** Reads one value of {@code json}, an object read by {@code value} with nothing after it. */
+  private static <T> T read(String json, ValueReader<T> value, String what) throws InvalidProtocolBufferException {
     try (JsonParser p = FACTORY.createParser(json)) {
       try {
-        Send send = send(p);
+        T result = value.read(p);
         if (p.nextToken() != null) {
           throw TRAILING;
         }
-        return send;
+        return result;
       } catch (Rejected e) {
         throw rejected(p, e.getMessage());
       } catch (IOException e) {
@@ -140,8 +129,13 @@ final class FastFrameParser {
     } catch (InvalidProtocolBufferException e) {
       throw e;
     } catch (IOException e) {
-      throw new InvalidProtocolBufferException("body: not valid JSON: " + firstLine(e));
+      throw new InvalidProtocolBufferException(what + ": not valid JSON: " + firstLine(e));
     }
+  }
+
+  @FunctionalInterface
+  private interface ValueReader<T> {
+    T read(JsonParser p) throws IOException;
   }
 
   /**
