@@ -12,20 +12,36 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code stoa standalone} in a child JVM, started with the launcher's real entry point and JVM
- * flags, so a test can kill it with SIGKILL and start it again on the same data directory.
+ * A Stoa node in a child JVM, started with the launcher's real entry point and JVM flags, so a
+ * test can kill it with SIGKILL and start it again on the same data directory: {@code stoa
+ * standalone} (ready when {@code /health} answers), or {@code stoa run <roles>} with the given
+ * flags (ready when it prints that it is up).
  */
 final class ChildNode implements AutoCloseable {
   final Path dataDir;
   final int httpPort;
   final String clusterName = "stoa-child-" + UUID.randomUUID();
   private final Path log;
+  private final List<String> command;
   private Process process;
 
+  /** {@code stoa standalone} on its own cluster, HTTP on {@link #httpPort}. */
   ChildNode(Path dataDir) throws IOException {
     this.dataDir = dataDir;
     this.httpPort = freePort();
     this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+    this.command = List.of("standalone", "--http.port=" + httpPort, "--tcp.port=" + freePort(),
+        "--cluster.name=" + clusterName);
+  }
+
+  /** {@code stoa run <roles> <flags>} (the flags name the cluster; no HTTP is assumed). */
+  ChildNode(Path dataDir, String roles, List<String> flags) {
+    this.dataDir = dataDir;
+    this.httpPort = -1;
+    this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+    List<String> cmd = new ArrayList<>(List.of("run", roles));
+    cmd.addAll(flags);
+    this.command = List.copyOf(cmd);
   }
 
   static int freePort() throws IOException {
@@ -47,29 +63,43 @@ final class ChildNode implements AutoCloseable {
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(StoaMain.class.getName());
-    cmd.add("standalone");
+    cmd.add(command.get(0));
+    cmd.addAll(command.subList(1, command.size()));
     cmd.add("--data.dir=" + dataDir);
-    cmd.add("--http.port=" + httpPort);
-    cmd.add("--tcp.port=" + freePort());
     cmd.add("--admin.secret=" + TestNode.ADMIN_SECRET);
-    cmd.add("--cluster.name=" + clusterName);
+    int upLinesBefore = upLines();
     process = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new AssertionError("stoa standalone exited with " + process.exitValue() + "; log:\n" + Files.readString(log));
+        throw new AssertionError("stoa " + command.get(0) + " exited with " + process.exitValue() + "; log:\n"
+            + Files.readString(log));
       }
-      try {
-        if (TestNode.http(vertx, httpPort, HttpMethod.GET, "/health", null, null).status() == 200) {
-          return;
-        }
-      } catch (AssertionError notYet) {
-        // not listening yet
+      if (httpPort < 0 ? upLines() > upLinesBefore : healthy(vertx)) {
+        return;
       }
       sleep(250);
     }
-    throw new AssertionError("stoa standalone not healthy within 90 s; log:\n" + Files.readString(log));
+    throw new AssertionError("stoa " + command.get(0) + " not up within 90 s; log:\n" + Files.readString(log));
+  }
+
+  private boolean healthy(Vertx vertx) {
+    try {
+      return TestNode.http(vertx, httpPort, HttpMethod.GET, "/health", null, null).status() == 200;
+    } catch (AssertionError notYet) {
+      return false; // not listening yet
+    }
+  }
+
+  /** How many times the log says a start finished. */
+  private int upLines() throws IOException {
+    if (!Files.exists(log)) {
+      return 0;
+    }
+    try (java.util.stream.Stream<String> lines = Files.lines(log)) {
+      return (int) lines.filter(l -> l.startsWith("stoa: node ") && l.contains(" up with roles ")).count();
+    }
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is flushed. */

@@ -102,4 +102,52 @@ class SplitRolesTest {
     new ChatScenario(vertx, gateway, (token, device) ->
         StandaloneChatTest.client(vertx, gateway, Transport.WS_JSON, token, device)).run("split");
   }
+
+  @Test
+  void aUserOverTheConnectionCapLosesItsOldestConnectionWhicheverGatewayHoldsIt() throws Exception {
+    Map<String, String> capped = Map.of("cluster.members", members, "cluster.secret", SECRET,
+        "gateway.user.max.connections", "2");
+    Map<String, String> first = new HashMap<>(capped);
+    first.put("cluster.port", Integer.toString(freePort()));
+    Map<String, String> second = new HashMap<>(capped);
+    second.put("cluster.port", Integer.toString(freePort()));
+    try (TestNode gw1 = TestNode.start(EnumSet.of(StoaNode.Role.GATEWAY), dir.resolve("capped-1"), clusterName, first);
+        TestNode gw2 = TestNode.start(EnumSet.of(StoaNode.Role.GATEWAY), dir.resolve("capped-2"), clusterName, second)) {
+      RawClient phone = connect(gw1, "carol", "phone");
+      RawClient tablet = connect(gw2, "carol", "tablet");
+      RawClient laptop = connect(gw1, "carol", "laptop");
+
+      // the third connection is accepted; the oldest, on the same gateway, is kicked
+      assertThat(phone.nextOf("kick", 30).getString("reason"))
+          .contains("user 'carol'", "gateway.user.max.connections", "oldest");
+      awaitClosed(phone);
+      // a fourth on the other gateway kicks the oldest left, the tablet on that gateway
+      RawClient web = connect(gw2, "carol", "web");
+      assertThat(tablet.nextOf("kick", 30).getString("reason")).contains("gateway.user.max.connections");
+      awaitClosed(tablet);
+      for (RawClient alive : java.util.List.of(laptop, web)) {
+        alive.send("{\"ping\":{}}");
+        assertThat(alive.nextOf("pong", 30)).isNotNull();
+        alive.close();
+      }
+      double kicked = dev.stoa.common.metrics.Metrics.registry().get("stoa.gateway.user.connections.kicked")
+          .counter().count();
+      assertThat(kicked).as("kicks counted").isGreaterThanOrEqualTo(2);
+    }
+  }
+
+  private static RawClient connect(TestNode node, String user, String device) throws InterruptedException {
+    RawClient client = RawClient.open(vertx, node.httpPort());
+    assertThat(client.connect(node.token(vertx, user, device), device).getString("userId")).isEqualTo(user);
+    Thread.sleep(20); // the next connection is younger by a clock tick, so "oldest" is well defined
+    return client;
+  }
+
+  private static void awaitClosed(RawClient client) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (!client.isClosed() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(client.isClosed()).as("kicked connection closed").isTrue();
+  }
 }

@@ -282,6 +282,19 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
   }
 
   @Override
+  public Optional<String> incarnation(Role role, String instanceId) {
+    Hosted h = hosted.get(role);
+    if (h != null && h.instanceId().equals(instanceId)) {
+      return running ? Optional.of(hazelcast.getCluster().getLocalMember().getUuid().toString()) : Optional.empty();
+    }
+    if (instanceId == null || !running) {
+      return Optional.empty();
+    }
+    Announcement a = cache.get(Announcement.key(role, instanceId));
+    return a == null || !liveMembers().contains(a.member()) ? Optional.empty() : Optional.of(a.member().toString());
+  }
+
+  @Override
   public Optional<String> pickStateServer(long connId) {
     Hosted h = hosted.get(Role.STATE);
     if (h != null) {

@@ -69,6 +69,16 @@ public interface ServiceDirectory {
     return List.of();
   }
 
+  /**
+   * An id of the process that announced instance {@code instanceId} of {@code role}, if it is
+   * announced: it changes whenever the instance is started again (it is the Hazelcast member of
+   * that process), so a caller that remembers it learns that the instance restarted and forgot
+   * what it was told. The default knows none.
+   */
+  default Optional<String> incarnation(Role role, String instanceId) {
+    return Optional.empty();
+  }
+
   /** The state server {@code stateServerId}, if it is announced. */
   Optional<State> state(String stateServerId);
 

@@ -27,10 +27,14 @@ import java.util.List;
  *     finds the server overloaded: it is not delivered but put off by one more backoff step (the
  *     message stays pending), so that retransmits of messages still on their way do not add load
  *     when the server is already behind
+ * @param pendingPerConnectionMax most unacked messages kept for one connection; a push beyond it is
+ *     delivered once but not retransmitted (counted in
+ *     {@code stoa_state_pending_connection_overflow_total}), so one device that never acks cannot
+ *     use up the {@code pendingMax} budget of every other connection
  */
 public record StateOptions(long retransmitInitialMs, long retransmitMaxMs, long pendingMax, long tickMs,
     long roomPollMs, int roomLanes, int roomReadMax, int roomJoinsMax, long retransmitDeferLagMs,
-    int roomUserJoinsMax) {
+    int roomUserJoinsMax, int pendingPerConnectionMax) {
   public static final long DEFAULT_RETRANSMIT_INITIAL_MS = 2_000;
   public static final long DEFAULT_RETRANSMIT_MAX_MS = 30_000;
   public static final long DEFAULT_PENDING_MAX = 100_000;
@@ -41,6 +45,7 @@ public record StateOptions(long retransmitInitialMs, long retransmitMaxMs, long 
   public static final int DEFAULT_ROOM_JOINS_MAX = 100;
   public static final int DEFAULT_ROOM_USER_JOINS_MAX = 200;
   public static final long DEFAULT_RETRANSMIT_DEFER_LAG_MS = 500;
+  public static final int DEFAULT_PENDING_PER_CONNECTION_MAX = 1_000;
 
   public static final ConfigKey<Long> RETRANSMIT_INITIAL_MS = ConfigKey.longInt("state.retransmit.initial.ms",
       DEFAULT_RETRANSMIT_INITIAL_MS, 1, 3_600_000, "delay before the first retransmit of an unacked push");
@@ -64,9 +69,13 @@ public record StateOptions(long retransmitInitialMs, long retransmitMaxMs, long 
   public static final ConfigKey<Long> RETRANSMIT_DEFER_LAG_MS = ConfigKey.longInt("state.retransmit.defer.lag.ms",
       DEFAULT_RETRANSMIT_DEFER_LAG_MS, 1, 3_600_000,
       "a retransmit reaching the state lane this late after its timer fired is put off, not delivered (overload)");
+  public static final ConfigKey<Integer> PENDING_PER_CONNECTION_MAX = ConfigKey.integer(
+      "state.pending.per.connection.max", DEFAULT_PENDING_PER_CONNECTION_MAX, 1, 1_000_000,
+      "most unacked messages kept for one connection; beyond it a push is delivered once, not retransmitted");
 
   public static final List<ConfigKey<?>> KEYS = List.of(RETRANSMIT_INITIAL_MS, RETRANSMIT_MAX_MS, PENDING_MAX,
-      TICK_MS, ROOM_POLL_MS, ROOM_LANES, ROOM_READ_MAX, ROOM_JOINS_MAX, RETRANSMIT_DEFER_LAG_MS, ROOM_USER_JOINS_MAX);
+      TICK_MS, ROOM_POLL_MS, ROOM_LANES, ROOM_READ_MAX, ROOM_JOINS_MAX, RETRANSMIT_DEFER_LAG_MS, ROOM_USER_JOINS_MAX,
+      PENDING_PER_CONNECTION_MAX);
 
   /** The defaults of every key. */
   public static final StateOptions DEFAULTS = new StateOptions(DEFAULT_RETRANSMIT_INITIAL_MS,
@@ -83,6 +92,7 @@ public record StateOptions(long retransmitInitialMs, long retransmitMaxMs, long 
     requirePositive(ROOM_JOINS_MAX, roomJoinsMax);
     requirePositive(RETRANSMIT_DEFER_LAG_MS, retransmitDeferLagMs);
     requirePositive(ROOM_USER_JOINS_MAX, roomUserJoinsMax);
+    requirePositive(PENDING_PER_CONNECTION_MAX, pendingPerConnectionMax);
     if (retransmitMaxMs < retransmitInitialMs) {
       throw new ConfigException("config key '" + RETRANSMIT_MAX_MS.name() + "' (" + retransmitMaxMs
           + ") must be at least '" + RETRANSMIT_INITIAL_MS.name() + "' (" + retransmitInitialMs + ")");
@@ -92,26 +102,33 @@ public record StateOptions(long retransmitInitialMs, long retransmitMaxMs, long 
   /** The push options with every room option and the defer lag at their defaults. */
   public StateOptions(long retransmitInitialMs, long retransmitMaxMs, long pendingMax, long tickMs) {
     this(retransmitInitialMs, retransmitMaxMs, pendingMax, tickMs, DEFAULT_ROOM_POLL_MS, DEFAULT_ROOM_LANES,
-        DEFAULT_ROOM_READ_MAX, DEFAULT_ROOM_JOINS_MAX, DEFAULT_RETRANSMIT_DEFER_LAG_MS, DEFAULT_ROOM_USER_JOINS_MAX);
+        DEFAULT_ROOM_READ_MAX, DEFAULT_ROOM_JOINS_MAX, DEFAULT_RETRANSMIT_DEFER_LAG_MS, DEFAULT_ROOM_USER_JOINS_MAX,
+        DEFAULT_PENDING_PER_CONNECTION_MAX);
   }
 
   public static StateOptions from(Config config) {
     return new StateOptions(config.get(RETRANSMIT_INITIAL_MS), config.get(RETRANSMIT_MAX_MS),
         config.get(PENDING_MAX), config.get(TICK_MS), config.get(ROOM_POLL_MS), config.get(ROOM_LANES),
         config.get(ROOM_READ_MAX), config.get(ROOM_JOINS_MAX), config.get(RETRANSMIT_DEFER_LAG_MS),
-        config.get(ROOM_USER_JOINS_MAX));
+        config.get(ROOM_USER_JOINS_MAX), config.get(PENDING_PER_CONNECTION_MAX));
   }
 
   /** These options with the room options replaced. */
   public StateOptions withRooms(long pollMs, int lanes, int readMax, int joinsMax) {
     return new StateOptions(retransmitInitialMs, retransmitMaxMs, pendingMax, tickMs, pollMs, lanes, readMax,
-        joinsMax, retransmitDeferLagMs, roomUserJoinsMax);
+        joinsMax, retransmitDeferLagMs, roomUserJoinsMax, pendingPerConnectionMax);
   }
 
   /** These options with {@code state.room.user.joins.max} replaced. */
   public StateOptions withRoomUserJoinsMax(int max) {
     return new StateOptions(retransmitInitialMs, retransmitMaxMs, pendingMax, tickMs, roomPollMs, roomLanes,
-        roomReadMax, roomJoinsMax, retransmitDeferLagMs, max);
+        roomReadMax, roomJoinsMax, retransmitDeferLagMs, max, pendingPerConnectionMax);
+  }
+
+  /** These options with {@code state.pending.per.connection.max} replaced. */
+  public StateOptions withPendingPerConnectionMax(int max) {
+    return new StateOptions(retransmitInitialMs, retransmitMaxMs, pendingMax, tickMs, roomPollMs, roomLanes,
+        roomReadMax, roomJoinsMax, retransmitDeferLagMs, roomUserJoinsMax, max);
   }
 
   private static void requirePositive(ConfigKey<? extends Number> key, long value) {

@@ -140,7 +140,8 @@ public final class StateServer implements State, Lifecycle {
         store = DeliveryState.open(file, options.pendingMax());
         wheel = new RetransmitScheduler(id, options.tickMs(), options.retransmitInitialMs(),
             options.retransmitMaxMs());
-        engine = new DeliveryEngine(store, wheel, metrics, options.pendingMax(), options.retransmitDeferLagMs(),
+        engine = new DeliveryEngine(store, wheel, metrics, options.pendingMax(), options.pendingPerConnectionMax(),
+            options.retransmitDeferLagMs(),
             this::onTimer, this::gone);
         running = true; // before recover(): its timers may fire while it still runs
         int recovered = engine.recover();
@@ -191,7 +192,8 @@ public final class StateServer implements State, Lifecycle {
     if (!request.hasMessage() || request.getMessage().getMsgId() == 0) {
       return Future.failedFuture(StoaException.badRequest("push: message.msgId must be set"));
     }
-    return onLaneUnbound(() -> engine.push(request.getConnIdsList(), request.getMessage()).forEach(this::dispatch));
+    return onLaneUnbound(() -> engine.push(request.getConnIdsList(), request.getGatewayIdsList(), request.getMessage())
+        .forEach(this::dispatch));
   }
 
   @Override

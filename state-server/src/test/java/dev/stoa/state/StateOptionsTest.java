@@ -18,7 +18,7 @@ class StateOptionsTest {
     assertThat(StateOptions.from(Config.of(StateOptions.KEYS, Map.of("state.retransmit.initial.ms", "150",
         "state.retransmit.max.ms", "900", "state.pending.max", "10", "state.tick.ms", "5"))))
         .isEqualTo(new StateOptions(150, 900, 10, 5));
-    assertThat(StateOptions.DEFAULTS).isEqualTo(new StateOptions(2_000, 30_000, 100_000, 100, 50, 300, 200, 100, 500, 200));
+    assertThat(StateOptions.DEFAULTS).isEqualTo(new StateOptions(2_000, 30_000, 100_000, 100, 50, 300, 200, 100, 500, 200, 1_000));
     assertThat(StateOptions.from(Config.of(StateOptions.KEYS, Map.of("state.retransmit.defer.lag.ms", "40")))
         .retransmitDeferLagMs()).isEqualTo(40);
     assertThat(StateOptions.from(Config.of(StateOptions.KEYS, Map.of("state.room.poll.ms", "20",

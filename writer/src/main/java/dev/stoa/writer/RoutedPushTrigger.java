@@ -11,7 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,8 +21,10 @@ import java.util.logging.Logger;
 
 /**
  * The push trigger of a writer: looks up every member in the {@link RouteTable}, drops the
- * sender's own connection, groups the remaining connection ids by state server and sends each
- * state server one {@link PushRequest} through the {@link ServiceDirectory}. Every failure — a
+ * sender's own connection, groups the remaining connections by state server and sends each
+ * state server one {@link PushRequest} through the {@link ServiceDirectory}, naming for each
+ * connection the gateway its route names (so a state server that restarted since the attach
+ * still reaches it). Every failure — a
  * route lookup, a state server that is not announced, a push call — is logged and counted in
  * {@code stoa_writer_push_failures_total}; the returned future always succeeds once every push was
  * attempted. Stateless apart from the counter; thread-safe.
@@ -55,10 +57,10 @@ public final class RoutedPushTrigger implements PushTrigger {
           all.addAll(f.result());
         }
       }
-      Map<String, List<Long>> byState = groupByStateServer(all, senderConnId);
+      Map<String, PushRequest> byState = groupByStateServer(all, senderConnId, message);
       List<Future<Void>> pushes = new ArrayList<>(byState.size());
-      for (Map.Entry<String, List<Long>> e : byState.entrySet()) {
-        pushes.add(pushTo(e.getKey(), e.getValue(), message));
+      for (Map.Entry<String, PushRequest> e : byState.entrySet()) {
+        pushes.add(pushTo(e.getKey(), e.getValue()));
       }
       return Future.join(pushes).<Void>mapEmpty().otherwiseEmpty();
     });
@@ -79,7 +81,9 @@ public final class RoutedPushTrigger implements PushTrigger {
     });
   }
 
-  private Future<Void> pushTo(String stateServerId, List<Long> connIds, Message message) {
+  private Future<Void> pushTo(String stateServerId, PushRequest request) {
+    Message message = request.getMessage();
+    List<Long> connIds = request.getConnIdsList();
     Optional<State> state = stateServerId.isEmpty() ? Optional.empty() : directory.state(stateServerId);
     if (state.isEmpty()) {
       failures.increment();
@@ -88,7 +92,6 @@ public final class RoutedPushTrigger implements PushTrigger {
           + " connection(s) " + connIds + " is not announced");
       return Future.succeededFuture();
     }
-    PushRequest request = PushRequest.newBuilder().addAllConnIds(connIds).setMessage(message).build();
     Future<?> f;
     try {
       f = state.get().push(request);
@@ -105,19 +108,22 @@ public final class RoutedPushTrigger implements PushTrigger {
   }
 
   /**
-   * Connection ids of {@code routes} grouped by state server id, in first-seen order, without
-   * {@code excludeConnId} (unless it is 0) and without repeats.
+   * One push of {@code message} per state server of {@code routes}, in first-seen order: the
+   * connection ids of its routes without {@code excludeConnId} (unless it is 0) and without
+   * repeats, each with the gateway id of its route at the same index.
    */
-  static Map<String, List<Long>> groupByStateServer(List<Route> routes, long excludeConnId) {
-    Map<String, Set<Long>> grouped = new LinkedHashMap<>();
+  static Map<String, PushRequest> groupByStateServer(List<Route> routes, long excludeConnId, Message message) {
+    Map<String, PushRequest.Builder> grouped = new LinkedHashMap<>();
+    Set<Long> seen = new HashSet<>();
     for (Route r : routes) {
-      if (excludeConnId != 0 && r.getConnId() == excludeConnId) {
+      if ((excludeConnId != 0 && r.getConnId() == excludeConnId) || !seen.add(r.getConnId())) {
         continue;
       }
-      grouped.computeIfAbsent(r.getStateServerId(), k -> new LinkedHashSet<>()).add(r.getConnId());
+      grouped.computeIfAbsent(r.getStateServerId(), k -> PushRequest.newBuilder().setMessage(message))
+          .addConnIds(r.getConnId()).addGatewayIds(r.getGatewayId());
     }
-    Map<String, List<Long>> out = new LinkedHashMap<>();
-    grouped.forEach((k, v) -> out.put(k, List.copyOf(v)));
+    Map<String, PushRequest> out = new LinkedHashMap<>();
+    grouped.forEach((k, v) -> out.put(k, v.build()));
     return out;
   }
 }

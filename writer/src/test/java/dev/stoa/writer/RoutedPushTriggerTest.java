@@ -45,6 +45,17 @@ class RoutedPushTriggerTest {
   }
 
   @Test
+  void eachConnectionIsPushedWithTheGatewayItsRouteNames() throws Exception {
+    routes.register("carol", InMemoryCluster.route(8, "phone", "s1").toBuilder().setGatewayId("gw-2").build());
+
+    await(trigger.push(List.of("bob", "carol"), 0, message));
+
+    PushRequest push = s1.pushes.get(0);
+    assertThat(push.getConnIdsList()).containsExactly(3L, 5L, 8L);
+    assertThat(push.getGatewayIdsList()).containsExactly("gw-1", "gw-1", "gw-2");
+  }
+
+  @Test
   void anHttpSendReachesEveryConnection() throws Exception {
     await(trigger.push(List.of("alice", "bob"), 0, message));
     assertThat(InMemoryCluster.connIds(s1.pushes)).containsExactlyInAnyOrder(1L, 3L, 5L);

@@ -10,6 +10,9 @@ import dev.stoa.proto.internal.AckRequest;
 import dev.stoa.common.SessionId;
 import dev.stoa.proto.internal.CloseRoomRequest;
 import dev.stoa.proto.internal.Connection;
+import dev.stoa.proto.internal.DeliverRequest;
+import dev.stoa.proto.client.Frame;
+import dev.stoa.proto.client.Kick;
 import dev.stoa.proto.internal.Empty;
 import dev.stoa.proto.internal.RoomClosedNotice;
 import dev.stoa.proto.internal.RoomMembership;
@@ -92,6 +95,26 @@ public final class Backend {
 
   public Future<Void> attach(String stateServerId, Connection connection) {
     return call("state server '" + stateServerId + "'", () -> state(stateServerId).attach(connection)).mapEmpty();
+  }
+
+  /**
+   * Which start of state server {@code stateServerId} is announced now (see
+   * {@link ServiceDirectory#incarnation}); empty if it is not announced.
+   */
+  public String stateIncarnation(String stateServerId) {
+    return directory.incarnation(ServiceDirectory.Role.STATE, stateServerId).orElse("");
+  }
+
+  /**
+   * Delivers {@code kick} to connection {@code connId} through gateway {@code gatewayId} (this one
+   * or another), which writes it and closes the connection; succeeds doing nothing when that
+   * gateway is not announced (its connections are gone with it).
+   */
+  public Future<Void> kick(String gatewayId, long connId, String reason) {
+    DeliverRequest request = DeliverRequest.newBuilder().addConnIds(connId)
+        .setFrame(Frame.newBuilder().setKick(Kick.newBuilder().setReason(reason))).build();
+    return call("gateway '" + gatewayId + "'", () -> directory.gateway(gatewayId)
+        .map(g -> g.deliver(request).<Void>mapEmpty()).orElseGet(Future::succeededFuture));
   }
 
   public Future<Void> detach(String stateServerId, Connection connection) {

@@ -13,7 +13,8 @@ import java.util.function.IntSupplier;
  * The gateway's meters, registered once per gateway in the process registry:
  * {@code stoa_gateway_connections{gateway}} (gauge), {@code stoa_gateway_frames_in_total{type}},
  * {@code stoa_gateway_frames_out_total{type}}, {@code stoa_gateway_rejections_total{code}} and
- * {@code stoa_gateway_slow_consumers_total}. Frame types are the JSON keys ({@code sendAck});
+ * {@code stoa_gateway_slow_consumers_total}, {@code stoa_gateway_reattached_total} and
+ * {@code stoa_gateway_user_connections_kicked_total}. Frame types are the JSON keys ({@code sendAck});
  * input that is not a frame counts as type {@code invalid}. Counters are shared by every gateway
  * of the process (they only add up). Thread-safe.
  */
@@ -24,6 +25,8 @@ public final class GatewayMetrics {
   private final Map<Code, Counter> rejections = new EnumMap<>(Code.class);
   private final Counter invalidIn;
   private final Counter slowConsumers;
+  private final Counter reattached;
+  private final Counter userConnectionsKicked;
   private final Gauge connections;
 
   public GatewayMetrics(MeterRegistry registry, String gatewayId, IntSupplier connectionCount) {
@@ -49,6 +52,12 @@ public final class GatewayMetrics {
     }
     slowConsumers = Counter.builder("stoa.gateway.slow.consumers")
         .description("connections closed because their write queue was full").register(registry);
+    reattached = Counter.builder("stoa.gateway.reattached")
+        .description("connections attached again (with their rooms) to a state server that restarted")
+        .register(registry);
+    userConnectionsKicked = Counter.builder("stoa.gateway.user.connections.kicked")
+        .description("connections kicked because their user opened more than gateway.user.max.connections")
+        .register(registry);
     connections = Gauge.builder("stoa.gateway.connections", connectionCount, s -> s.getAsInt())
         .tag("gateway", gatewayId).description("open client connections").strongReference(true)
         .register(registry);
@@ -79,6 +88,14 @@ public final class GatewayMetrics {
 
   public void slowConsumer() {
     slowConsumers.increment();
+  }
+
+  public void reattached() {
+    reattached.increment();
+  }
+
+  public void userConnectionKicked() {
+    userConnectionsKicked.increment();
   }
 
   /** Removes the connection gauge of this gateway (counters stay: they are process totals). */

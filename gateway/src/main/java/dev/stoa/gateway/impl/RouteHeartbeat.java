@@ -1,14 +1,19 @@
 package dev.stoa.gateway.impl;
 
 import dev.stoa.router.RouteTable.UserConnection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Every {@code gateway.heartbeat.seconds}, marks every connection of this gateway alive in the
- * route table, so routes of a crashed gateway age out while live ones stay. Start and stop once;
- * the timer runs on a Vert.x event loop.
+ * route table, so routes of a crashed gateway age out while live ones stay, and re-attaches the
+ * connections (with their rooms) of every state server that has been started again since they
+ * were attached ({@link Session#reattachIfRestarted}; a push reaches a forgotten connection even
+ * before that, since it names the connection's gateway, but room fan-out needs the re-join).
+ * Start and stop once; the timer runs on a Vert.x event loop.
  */
 public final class RouteHeartbeat {
   private static final Logger LOG = Logger.getLogger(RouteHeartbeat.class.getName());
@@ -33,6 +38,7 @@ public final class RouteHeartbeat {
 
   /** One refresh now; public so a test need not wait a period. */
   public void beat() {
+    reattachRestarted();
     List<UserConnection> connections = gw.registry().userConnections();
     if (connections.isEmpty()) {
       return;
@@ -42,6 +48,24 @@ public final class RouteHeartbeat {
           "route refresh of " + connections.size() + " connections of gateway " + gw.gatewayId() + " failed", e));
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "route refresh of gateway " + gw.gatewayId() + " failed", e);
+    }
+  }
+
+  private void reattachRestarted() {
+    Map<String, String> incarnations = new HashMap<>();
+    int reattached = 0;
+    for (Session session : gw.registry().all()) {
+      SessionInfo who = session.info();
+      if (who != null && session.reattachIfRestarted(
+          incarnations.computeIfAbsent(who.stateServerId(), gw.backend()::stateIncarnation))) {
+        gw.metrics().reattached();
+        reattached++;
+      }
+    }
+    if (reattached > 0) {
+      int count = reattached;
+      LOG.info(() -> "gateway " + gw.gatewayId() + " re-attaching " + count
+          + " connection(s) to restarted state server(s)");
     }
   }
 }

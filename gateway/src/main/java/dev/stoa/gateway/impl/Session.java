@@ -16,6 +16,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -66,6 +69,8 @@ public final class Session implements ClientConnection.Inbound {
   private volatile SessionInfo info;
   private volatile boolean attached;
   private volatile boolean routed;
+  private volatile String stateIncarnation = "";
+  private final Set<String> rooms = ConcurrentHashMap.newKeySet();
   private boolean connectInFlight;
   private boolean cleanupStarted;
   private long lastFrameAt;
@@ -297,10 +302,45 @@ public final class Session implements ClientConnection.Inbound {
   private void reply(AsyncResult<Frame> result) {
     onContext(() -> {
       Frame frame = result.succeeded() ? result.result() : Frames.error(result.cause(), null);
+      if (frame != null && frame.hasJoined()) {
+        rooms.add(frame.getJoined().getRoomId());
+      } else if (frame != null && frame.hasLeft()) {
+        rooms.remove(frame.getLeft().getRoomId());
+      }
       if (frame != null && state == State.OPEN) {
         write(frame, replyEncoding);
       }
     });
+  }
+
+  /**
+   * If the state server this connection is attached to has been started again since (its
+   * {@code incarnation} differs from the one seen at attach), attaches the connection to it again
+   * and re-joins every room it had joined, so pushes and room messages keep coming without a
+   * reconnect. One re-attach per incarnation; a failed one is tried again at the next call. Any
+   * thread.
+   *
+   * @param incarnation the state server's incarnation now ({@link Backend#stateIncarnation}); ""
+   *     (not announced) does nothing
+   * @return true if a re-attach was started
+   */
+  boolean reattachIfRestarted(String incarnation) {
+    SessionInfo who = info;
+    String seen = stateIncarnation;
+    if (who == null || !attached || state != State.OPEN || incarnation.isEmpty() || incarnation.equals(seen)) {
+      return false;
+    }
+    stateIncarnation = incarnation;
+    Future<Void> done = gw.backend().attach(who.stateServerId(), protoConnection(who));
+    for (String roomId : List.copyOf(rooms)) {
+      done = done.compose(v -> gw.backend().join(who.stateServerId(), who.userId(), who.connId(), roomId));
+    }
+    done.onFailure(e -> {
+      stateIncarnation = seen;
+      LOG.log(Level.WARNING, "re-attach of conn " + Long.toUnsignedString(who.connId()) + " to restarted state server '"
+          + who.stateServerId() + "' failed; trying again at the next heartbeat: " + e.getMessage());
+    });
+    return true;
   }
 
   /** Answers bad input: an error frame; before the connection is open, then close. */
@@ -342,16 +382,19 @@ public final class Session implements ClientConnection.Inbound {
     SessionInfo who = new SessionInfo(claims.userId(), claims.deviceId(), connId, stateServerId);
     info = who;
     gw.registry().add(connId, this);
+    stateIncarnation = gw.backend().stateIncarnation(stateServerId); // before: a restart during attach shows later
     return gw.backend().attach(stateServerId, protoConnection(who))
         .compose(v -> {
           attached = true;
+          long now = gw.clock().millis();
           Route route = Route.newBuilder().setConnId(connId).setDeviceId(who.deviceId())
               .setGatewayId(gw.gatewayId()).setStateServerId(stateServerId)
-              .setRefreshedAt(gw.clock().millis()).build();
+              .setRefreshedAt(now).setConnectedAt(now).build();
           return call("routeTable", () -> gw.routes().register(who.userId(), route));
         })
         .map(v -> {
           routed = true;
+          UserConnectionCap.enforce(gw, who.userId(), connId); // after the connAck is due: never delays it
           return who;
         });
   }
@@ -445,11 +488,22 @@ public final class Session implements ClientConnection.Inbound {
   }
 
   /**
-   * Writes a frame pushed by a state server; any thread. False if the connection is closed, or
-   * is being closed now because its write queue is full (slow consumer).
+   * Writes a frame pushed by a state server, or by a gateway enforcing the user's connection cap:
+   * a {@code kick} is written and the connection closed. Any thread. False if the connection is
+   * closed, or is being closed now because its write queue is full (slow consumer).
    */
   public boolean deliver(EncodedFrame frame) {
     State s = state;
+    if (frame.frame().hasKick() && (s == State.OPEN || s == State.CONNECTING)) {
+      onContext(() -> {
+        if (state == State.OPEN) {
+          closeWith(frame.frame(), replyEncoding, "KICKED");
+        } else if (state == State.CONNECTING) {
+          closeNow("KICKED");
+        }
+      });
+      return true;
+    }
     if (s == State.OPEN) {
       if (conn.writeQueueFull()) {
         onContext(this::closeSlowConsumer);

@@ -6,10 +6,11 @@ import io.netty.util.Timeout;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
@@ -49,21 +50,25 @@ public final class DeliveryEngine {
   private final RetransmitScheduler wheel;
   private final StateMetrics metrics;
   private final long pendingMax;
+  private final int connectionPendingMax;
   private final long deferLagMs;
   private final TimerListener listener;
   private final LongConsumer detached;
 
   /**
+   * @param pendingMax most pending (connection, message) pairs over all connections
+   * @param connectionPendingMax most pending messages of one connection
    * @param deferLagMs lag from a timer firing to its {@link #retransmit} at or above which the
    *     retransmit is put off instead of delivered
    * @param detached told the id of every connection forgotten, on the lane; must not throw
    */
   public DeliveryEngine(DeliveryState store, RetransmitScheduler wheel, StateMetrics metrics, long pendingMax,
-      long deferLagMs, TimerListener listener, LongConsumer detached) {
+      int connectionPendingMax, long deferLagMs, TimerListener listener, LongConsumer detached) {
     this.store = store;
     this.wheel = wheel;
     this.metrics = metrics;
     this.pendingMax = pendingMax;
+    this.connectionPendingMax = connectionPendingMax;
     this.deferLagMs = deferLagMs;
     this.listener = listener;
     this.detached = detached;
@@ -132,20 +137,39 @@ public final class DeliveryEngine {
     }
   }
 
+  /** {@link #push(List, List, Message)} without gateway ids: unknown connections are skipped. */
+  public List<Delivery> push(Collection<Long> connIds, Message message) {
+    return push(List.copyOf(connIds), List.of(), message);
+  }
+
   /**
-   * Records {@code message} as pending for each known connection of {@code connIds} (unknown ones
-   * are counted and skipped) and arms its first retransmit.
+   * Records {@code message} as pending for each connection of {@code connIds} and arms its first
+   * retransmit. A connection not known here is attached on the gateway {@code gatewayIds} names at
+   * the same index (the route table's word: the connection was placed on this state server, which
+   * has restarted since and forgot it), counted as adopted; one with no gateway id (the list is
+   * shorter, or the id empty) is counted as unknown and skipped. A known connection keeps the
+   * gateway it was attached on.
    *
    * @return one delivery per gateway, in the order the gateways first appear in {@code connIds}
    */
-  public List<Delivery> push(Collection<Long> connIds, Message message) {
+  public List<Delivery> push(List<Long> connIds, List<String> gatewayIds, Message message) {
     long msgId = message.getMsgId();
     Map<String, List<Long>> byGateway = new LinkedHashMap<>();
-    for (long connId : new LinkedHashSet<>(connIds)) {
+    Set<Long> seen = new HashSet<>();
+    for (int i = 0; i < connIds.size(); i++) {
+      long connId = connIds.get(i);
+      if (!seen.add(connId)) {
+        continue;
+      }
       ConnectionTable.Entry entry = connections.get(connId);
       if (entry == null) {
-        metrics.unknownConnection.increment();
-        continue;
+        String gatewayId = i < gatewayIds.size() ? gatewayIds.get(i) : "";
+        if (gatewayId.isEmpty()) {
+          metrics.unknownConnection.increment();
+          continue;
+        }
+        entry = connections.getOrCreate(connId, gatewayId);
+        metrics.adopted.increment();
       }
       if (!entry.pending.containsKey(msgId)) {
         track(entry, msgId, message);
@@ -222,6 +246,12 @@ public final class DeliveryEngine {
   }
 
   private void track(ConnectionTable.Entry entry, long msgId, Message message) {
+    if (entry.pending.size() >= connectionPendingMax) {
+      countAndWarnRarely(metrics.connectionOverflow, count -> "push of msgId " + msgId + " to connId " + entry.connId
+          + " delivered once without retransmit (" + count + " so far): the connection has " + entry.pending.size()
+          + " unacked messages, state.pending.per.connection.max=" + connectionPendingMax);
+      return;
+    }
     if (connections.pendingCount() >= pendingMax) {
       overflow(entry.connId, msgId, () -> "pending state holds " + connections.pendingCount() + " of max " + pendingMax);
       return;

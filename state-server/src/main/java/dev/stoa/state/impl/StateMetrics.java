@@ -35,6 +35,8 @@ public final class StateMetrics implements AutoCloseable {
   final Counter unknownConnection;
   final Counter deliverFailures;
   final Counter pendingOverflow;
+  final Counter connectionOverflow;
+  final Counter adopted;
   final Counter droppedRecords;
 
   public StateMetrics(MeterRegistry registry, String stateServerId) {
@@ -53,6 +55,10 @@ public final class StateMetrics implements AutoCloseable {
     deliverFailures = counter("stoa.state.deliver.failures", "gateway deliver calls that failed", stateServerId);
     pendingOverflow = counter("stoa.state.pending.overflow", "pushes not tracked: pending state full",
         stateServerId);
+    connectionOverflow = counter("stoa.state.pending.connection.overflow",
+        "pushes not tracked: the connection has state.pending.per.connection.max unacked already", stateServerId);
+    adopted = counter("stoa.state.connections.adopted",
+        "connections attached by a push naming their gateway (the state server had forgotten them)", stateServerId);
     droppedRecords = counter("stoa.state.dropped.records", "undecodable records removed from the state map",
         stateServerId);
   }

@@ -22,6 +22,7 @@ class DeliveryEngineTest {
   private static final long INITIAL_MS = 30;
   private static final long DEFER_LAG_MS = 500;
   private static final long CONN = 7;
+  private static final int CONNECTION_PENDING_MAX = 3;
   private static final Message MESSAGE = Message.newBuilder().setMsgId(100).setSessionId("c2c:a:b").setBody("hi")
       .build();
 
@@ -42,7 +43,7 @@ class DeliveryEngineTest {
     store = DeliveryState.open(dir.resolve("s.cmap"), 1_000);
     wheel = new RetransmitScheduler("test", 5, INITIAL_MS, 10 * INITIAL_MS);
     metrics = new StateMetrics(registry, "s");
-    engine = new DeliveryEngine(store, wheel, metrics, 1_000, DEFER_LAG_MS,
+    engine = new DeliveryEngine(store, wheel, metrics, 1_000, CONNECTION_PENDING_MAX, DEFER_LAG_MS,
         (connId, msgId, timeout) -> fired.add(new Fired(connId, msgId, timeout)), connId -> { });
   }
 
@@ -100,5 +101,50 @@ class DeliveryEngineTest {
     assertThat(engine.pendingCount()).isZero();
     assertThat(store.get(CONN, 100)).isEmpty();
     assertThat(fired.poll(6 * INITIAL_MS, TimeUnit.MILLISECONDS)).as("no timer after the ack").isNull();
+  }
+
+  private static Message message(long msgId) {
+    return MESSAGE.toBuilder().setMsgId(msgId).build();
+  }
+
+  @Test
+  void aConnectionThatNeverAcksKeepsOnlyItsOwnShareOfPendingPushes() {
+    engine.attach(CONN, "gw-a");
+    engine.attach(CONN + 1, "gw-a");
+    for (long msgId = 1; msgId <= CONNECTION_PENDING_MAX + 5; msgId++) {
+      assertThat(engine.push(List.of(CONN), message(msgId))).as("push %d is still delivered", msgId).hasSize(1);
+    }
+
+    // the first pushes are tracked; those beyond the connection's share are delivered once only
+    assertThat(engine.pendingCount()).isEqualTo(CONNECTION_PENDING_MAX);
+    assertThat(store.size()).isEqualTo(CONNECTION_PENDING_MAX);
+    assertThat(counter("stoa.state.pending.connection.overflow")).isEqualTo(5);
+    // another connection of the same server still gets its pushes tracked
+    engine.push(List.of(CONN + 1), message(50));
+    assertThat(engine.pendingCount()).isEqualTo(CONNECTION_PENDING_MAX + 1);
+    // an ack frees a slot of the connection
+    assertThat(engine.ack(CONN, 1)).isTrue();
+    engine.push(List.of(CONN), message(60));
+    assertThat(engine.pendingCount()).isEqualTo(CONNECTION_PENDING_MAX + 1);
+    assertThat(counter("stoa.state.pending.connection.overflow")).isEqualTo(5);
+  }
+
+  @Test
+  void aPushNamingTheGatewayOfAForgottenConnectionAttachesItThere() throws Exception {
+    // GIVEN a state server that does not know CONN (it restarted since the gateway attached it)
+    List<DeliveryEngine.Delivery> deliveries = engine.push(List.of(CONN, CONN + 1), List.of("gw-b"), MESSAGE);
+
+    // THEN CONN is attached on the gateway the route named and delivered to; CONN + 1 had no gateway id
+    assertThat(deliveries).containsExactly(new DeliveryEngine.Delivery("gw-b", List.of(CONN), MESSAGE));
+    assertThat(engine.gatewayOf(CONN)).contains("gw-b");
+    assertThat(engine.gatewayOf(CONN + 1)).isEmpty();
+    assertThat(counter("stoa.state.connections.adopted")).isEqualTo(1);
+    assertThat(counter("stoa.state.unknown.connection")).isEqualTo(1);
+    // it is pending like any push: retransmitted until acked
+    Fired first = nextFired();
+    assertThat(engine.retransmit(first.connId(), first.msgId(), first.timeout(), 0)).isPresent();
+    // a known connection keeps the gateway it was attached on, whatever a later push names
+    engine.push(List.of(CONN), List.of("gw-c"), message(101));
+    assertThat(engine.gatewayOf(CONN)).contains("gw-b");
   }
 }
