@@ -49,6 +49,7 @@ public final class StoaMain {
       StoaNode node;
       try {
         Config config = Config.load(configFile, System.getenv(), Config.parseFlags(overrides), StoaNode.KEYS);
+        LogSetup.apply(config);
         node = new StoaNode(config, roles(), System.out);
       } catch (ConfigException | IllegalArgumentException e) {
         System.err.println("stoa: " + e.getMessage());

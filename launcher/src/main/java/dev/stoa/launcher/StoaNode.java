@@ -53,7 +53,7 @@ public final class StoaNode implements Lifecycle {
   /** Every config key any role of a node reads. */
   public static final List<ConfigKey<?>> KEYS = Stream.of(
           NodeOptions.KEYS, RouterOptions.KEYS, WriterOptions.KEYS, ReaderOptions.KEYS,
-          StateOptions.KEYS, GatewayOptions.KEYS, IndexOptions.KEYS)
+          StateOptions.KEYS, GatewayOptions.KEYS, IndexOptions.KEYS, LogSetup.KEYS)
       .flatMap(List::stream).toList();
 
   private final Config config;

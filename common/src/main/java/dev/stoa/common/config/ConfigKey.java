@@ -89,6 +89,14 @@ public final class ConfigKey<T> {
     });
   }
 
+  /**
+   * A key of any type: {@code parser} turns the trimmed raw string into a value or throws
+   * IllegalArgumentException saying what was expected.
+   */
+  public static <T> ConfigKey<T> parsed(String name, T defaultValue, String description, Function<String, T> parser) {
+    return new ConfigKey<>(name, defaultValue, description, parser);
+  }
+
   /** A comma-separated list; blanks are dropped. */
   public static ConfigKey<List<String>> list(String name, List<String> defaultValue, String description) {
     return new ConfigKey<>(name, List.copyOf(defaultValue), description,
