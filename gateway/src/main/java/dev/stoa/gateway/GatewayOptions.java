@@ -35,11 +35,15 @@ import java.util.Map;
  * @param userMaxConnections long connections one user may hold at once, over every gateway of the
  *     cluster (counted in the route table); a connect beyond it is accepted and the user's oldest
  *     connections are kicked until the user is back at the cap
+ * @param rateKickAfter frames of one connection refused for the rate limit within one second
+ *     after which the connection is kicked (a client that keeps flooding costs the gateway an
+ *     error frame per frame otherwise)
  */
 public record GatewayOptions(String host, int httpPort, int tcpPort, int heartbeatSeconds,
     int idleTimeoutSeconds, int connectTimeoutSeconds, int frameMaxBytes, int ratePerSecond,
     int rateBurst, long tokenTtlDefaultSeconds, long tokenTtlMaxSeconds, int instances,
-    int writeQueueMaxBytes, int httpIdleTimeoutSeconds, int httpMaxConnections, int userMaxConnections) {
+    int writeQueueMaxBytes, int httpIdleTimeoutSeconds, int httpMaxConnections, int userMaxConnections,
+    int rateKickAfter) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final int DEFAULT_TCP_PORT = 7070;
@@ -59,6 +63,8 @@ public record GatewayOptions(String host, int httpPort, int tcpPort, int heartbe
   public static final int DEFAULT_HTTP_MAX_CONNECTIONS = 10_000;
   /** Phones, tablets, desktops and a few browser tabs. */
   public static final int DEFAULT_USER_MAX_CONNECTIONS = 16;
+  /** Four times the default rate: a client that backs off on RATE_LIMITED never gets near it. */
+  public static final int DEFAULT_RATE_KICK_AFTER = 200;
 
   public static final ConfigKey<Integer> HTTP_PORT = ConfigKey.integer("http.port", DEFAULT_HTTP_PORT, 0, 65535,
       "HTTP API and WebSocket port; 0 = any free port");
@@ -98,11 +104,15 @@ public record GatewayOptions(String host, int httpPort, int tcpPort, int heartbe
       DEFAULT_USER_MAX_CONNECTIONS, 1, 100_000,
       "long connections one user may hold at once cluster-wide; a connect beyond it kicks the user's oldest");
 
+  public static final ConfigKey<Integer> RATE_KICK_AFTER = ConfigKey.integer("gateway.rate.kick.after",
+      DEFAULT_RATE_KICK_AFTER, 1, 10_000_000,
+      "frames of one connection refused RATE_LIMITED within one second after which the connection is kicked");
+
   /** The keys of this record; {@link #from} also reads {@link NodeOptions#HOST}. */
   public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, TCP_PORT, HEARTBEAT_SECONDS,
       IDLE_TIMEOUT_SECONDS, CONNECT_TIMEOUT_SECONDS, FRAME_MAX_BYTES, RATE_PER_SECOND, RATE_BURST,
       TOKEN_TTL_DEFAULT_SECONDS, TOKEN_TTL_MAX_SECONDS, INSTANCES, WRITE_QUEUE_MAX_BYTES,
-      HTTP_IDLE_TIMEOUT_SECONDS, HTTP_MAX_CONNECTIONS, USER_MAX_CONNECTIONS);
+      HTTP_IDLE_TIMEOUT_SECONDS, HTTP_MAX_CONNECTIONS, USER_MAX_CONNECTIONS, RATE_KICK_AFTER);
 
   public GatewayOptions {
     if (host == null || host.isBlank()) {
@@ -120,6 +130,7 @@ public record GatewayOptions(String host, int httpPort, int tcpPort, int heartbe
     requireRange("gateway.write.queue.max.bytes", writeQueueMaxBytes, 1024, Integer.MAX_VALUE);
     requireRange("http.max.connections", httpMaxConnections, 1, Integer.MAX_VALUE);
     requireRange("gateway.user.max.connections", userMaxConnections, 1, Integer.MAX_VALUE);
+    requireRange("gateway.rate.kick.after", rateKickAfter, 1, Integer.MAX_VALUE);
     if (httpIdleTimeoutSeconds <= heartbeatSeconds) {
       throw new IllegalArgumentException("http.idle.timeout.seconds: must be above gateway.heartbeat.seconds ("
           + heartbeatSeconds + "), got " + httpIdleTimeoutSeconds);
@@ -141,7 +152,7 @@ public record GatewayOptions(String host, int httpPort, int tcpPort, int heartbe
         config.get(FRAME_MAX_BYTES), config.get(RATE_PER_SECOND), config.get(RATE_BURST),
         config.get(TOKEN_TTL_DEFAULT_SECONDS), config.get(TOKEN_TTL_MAX_SECONDS), config.get(INSTANCES),
         config.get(WRITE_QUEUE_MAX_BYTES), config.get(HTTP_IDLE_TIMEOUT_SECONDS), config.get(HTTP_MAX_CONNECTIONS),
-        config.get(USER_MAX_CONNECTIONS));
+        config.get(USER_MAX_CONNECTIONS), config.get(RATE_KICK_AFTER));
   }
 
   /** Defaults with the given keys overridden ({@code "gateway.idle.timeout.seconds" -> "1"}); for tests and embedding. */

@@ -229,6 +229,35 @@ class LongConnectionTest extends GatewayFixture {
   }
 
   @Test
+  void aClientThatKeepsSendingOverTheRateLimitIsKickedOneThatBacksOffIsNot() throws Exception {
+    start(Map.of("gateway.rate.per.second", "1", "gateway.rate.burst", "1", "gateway.rate.kick.after", "10"));
+    Frame ping = Frame.newBuilder().setPing(Ping.getDefaultInstance()).build();
+    FrameClient polite = openWs(true);
+    polite.connect(token("alice", "web-1"));
+    for (int i = 0; i < 5; i++) {
+      polite.send(ping);
+    }
+    // one pong and four refusals, no kick: four is under the ten a second that kick
+    List<Frame.FrameCase> answers = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      answers.add(polite.nextFrame().getFrameCase());
+    }
+    assertThat(answers).containsOnly(Frame.FrameCase.PONG, Frame.FrameCase.ERROR).doesNotContain(Frame.FrameCase.KICK);
+
+    FrameClient flooder = openWs(true);
+    flooder.connect(token("mallory", "m-1"));
+    for (int i = 0; i < 50; i++) {
+      flooder.send(ping);
+    }
+    Frame kick = flooder.nextOf(Frame.FrameCase.KICK);
+    assertThat(kick.getKick().getReason()).contains("flooding", "gateway.rate.kick.after");
+    flooder.awaitClosed();
+    // the polite client, once its bucket refilled, is served as before
+    Thread.sleep(1_100);
+    polite.pingPong();
+  }
+
+  @Test
   void anUnparsableFrameTakesAToken() throws Exception {
     start(Map.of("gateway.rate.per.second", "1", "gateway.rate.burst", "1"));
     WsClient client = openWs(false);

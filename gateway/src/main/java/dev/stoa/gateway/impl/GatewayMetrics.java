@@ -14,7 +14,7 @@ import java.util.function.IntSupplier;
  * {@code stoa_gateway_connections{gateway}} (gauge), {@code stoa_gateway_frames_in_total{type}},
  * {@code stoa_gateway_frames_out_total{type}}, {@code stoa_gateway_rejections_total{code}} and
  * {@code stoa_gateway_slow_consumers_total}, {@code stoa_gateway_reattached_total} and
- * {@code stoa_gateway_user_connections_kicked_total}. Frame types are the JSON keys ({@code sendAck});
+ * {@code stoa_gateway_user_connections_kicked_total}, {@code stoa_gateway_flooders_kicked_total}. Frame types are the JSON keys ({@code sendAck});
  * input that is not a frame counts as type {@code invalid}. Counters are shared by every gateway
  * of the process (they only add up). Thread-safe.
  */
@@ -27,6 +27,7 @@ public final class GatewayMetrics {
   private final Counter slowConsumers;
   private final Counter reattached;
   private final Counter userConnectionsKicked;
+  private final Counter floodersKicked;
   private final Gauge connections;
 
   public GatewayMetrics(MeterRegistry registry, String gatewayId, IntSupplier connectionCount) {
@@ -57,6 +58,9 @@ public final class GatewayMetrics {
         .register(registry);
     userConnectionsKicked = Counter.builder("stoa.gateway.user.connections.kicked")
         .description("connections kicked because their user opened more than gateway.user.max.connections")
+        .register(registry);
+    floodersKicked = Counter.builder("stoa.gateway.flooders.kicked")
+        .description("connections kicked for more than gateway.rate.kick.after rate-limited frames in a second")
         .register(registry);
     connections = Gauge.builder("stoa.gateway.connections", connectionCount, s -> s.getAsInt())
         .tag("gateway", gatewayId).description("open client connections").strongReference(true)
@@ -92,6 +96,10 @@ public final class GatewayMetrics {
 
   public void reattached() {
     reattached.increment();
+  }
+
+  public void flooderKicked() {
+    floodersKicked.increment();
   }
 
   public void userConnectionKicked() {

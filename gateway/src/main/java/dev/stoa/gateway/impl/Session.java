@@ -74,6 +74,8 @@ public final class Session implements ClientConnection.Inbound {
   private boolean connectInFlight;
   private boolean cleanupStarted;
   private long lastFrameAt;
+  private long refusedWindowStart;
+  private int refusedInWindow;
   private long connectTimer = -1;
   private long idleTimer = -1;
   private Future<Void> sendTail = Future.succeededFuture();
@@ -192,7 +194,25 @@ public final class Session implements ClientConnection.Inbound {
     }
   }
 
+  /**
+   * Answers a frame the bucket refused, or, once more than {@code gateway.rate.kick.after} frames
+   * were refused within one second, kicks the connection: a client that ignores RATE_LIMITED and
+   * keeps sending would otherwise get one error frame written per frame it sends.
+   */
   private void rateLimited(String clientMsgId, Encoding encoding) {
+    long now = gw.clock().millis();
+    if (now - refusedWindowStart >= 1000) {
+      refusedWindowStart = now;
+      refusedInWindow = 0;
+    }
+    int kickAfter = gw.options().rateKickAfter();
+    if (++refusedInWindow > kickAfter && state == State.OPEN) {
+      gw.metrics().flooderKicked();
+      closeWith(Frame.newBuilder().setKick(Kick.newBuilder().setReason("flooding: more than " + kickAfter
+          + " frames over the rate limit within one second (gateway.rate.kick.after; the limit is "
+          + gw.options().ratePerSecond() + " frames/s, gateway.rate.per.second)")).build(), replyEncoding, "FLOODING");
+      return;
+    }
     reject(Code.RATE_LIMITED, "frame: over the rate limit of " + gw.options().ratePerSecond()
         + " frames/s with bursts of " + gw.options().rateBurst()
         + " (gateway.rate.per.second, gateway.rate.burst)", clientMsgId, encoding);
