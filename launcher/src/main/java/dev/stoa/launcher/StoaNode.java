@@ -65,7 +65,7 @@ public final class StoaNode implements Lifecycle {
   private static final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> PHASE_NANOS =
       new java.util.concurrent.ConcurrentHashMap<>();
   private Vertx vertx;
-  private KvStore kv;
+  private volatile KvStore kv;
   private GatewayServer gateway;
 
   public StoaNode(Config config, Set<Role> roles, PrintStream out) {
@@ -97,30 +97,36 @@ public final class StoaNode implements Lifecycle {
     }
     ClusterNode cluster = new ClusterNode(vertx, routerOptions, node, clusterSecret);
     ClusterDirectory directory = new ClusterDirectory(vertx, cluster, routerOptions, node);
+    boolean hasStore = roles.contains(Role.WRITER) || roles.contains(Role.READER);
+    Path kvDir = node.dataDir().resolve("kv");
+    // Phases that need nothing of each other run side by side: RocksDB opens while Hazelcast
+    // forms the cluster, and the index server replays its logs while the state server opens its map.
+    Future<Void> kvOpened = !hasStore ? Future.succeededFuture() : timed("kv", () -> vertx.executeBlocking(() -> {
+      kv = RocksDbKvStore.open(kvDir);
+      return null;
+    }));
     return startStep("cluster", cluster)
         .compose(v -> startStep("directory", directory))
         .compose(v -> {
           HazelcastRouteTable routes = new HazelcastRouteTable(cluster.hazelcast(), vertx, routerOptions);
           HazelcastRoomTable rooms = new HazelcastRoomTable(cluster.hazelcast(), vertx, routerOptions);
-          Future<Void> chain = Future.succeededFuture();
-          if (roles.contains(Role.WRITER) || roles.contains(Role.READER)) {
-            Path kvDir = node.dataDir().resolve("kv");
-            chain = chain.compose(x -> timed("kv", () -> vertx.executeBlocking(() -> {
-              kv = RocksDbKvStore.open(kvDir);
-              return null;
-            }))).compose(x -> startStep("store-claim", new EmbeddedStoreClaim(vertx, cluster, nodeId, storeRoles(),
-                node.internalHost() + ":" + kvDir.toAbsolutePath().normalize())));
+          List<Future<Void>> independent = new ArrayList<>();
+          if (hasStore) {
+            independent.add(kvOpened.compose(x -> startStep("store-claim", new EmbeddedStoreClaim(vertx, cluster, nodeId,
+                storeRoles(), node.internalHost() + ":" + kvDir.toAbsolutePath().normalize()))));
           }
           if (roles.contains(Role.INDEX)) {
-            chain = chain.compose(x -> startStep("index", new IndexRole(vertx, nodeId + "-index", node.dataDir(),
+            independent.add(startStep("index", new IndexRole(vertx, nodeId + "-index", node.dataDir(),
                 IndexOptions.from(config), cluster.msgIds(), directory, Clock.systemUTC())));
           }
           if (roles.contains(Role.STATE)) {
             NodeIdentity.reportOrphanMaps(node.dataDir(), StateServer.mapFile(node.dataDir(), nodeId + "-state")
                 .getFileName().toString());
-            chain = chain.compose(x -> startStep("state", new StateRole(vertx, nodeId + "-state", node.dataDir(),
+            independent.add(startStep("state", new StateRole(vertx, nodeId + "-state", node.dataDir(),
                 StateOptions.from(config), directory, rooms, routerOptions.routeTtl())));
           }
+          // all of them settle before the next step, so a failed start stops only what did start
+          Future<Void> chain = Future.join(independent).mapEmpty();
           if (roles.contains(Role.WRITER)) {
             chain = chain.compose(x -> startStep("writer", new WriterRole(vertx, nodeId + "-writer", kv, cluster.msgIds(),
                 routes, rooms, directory, WriterOptions.from(config), Clock.systemUTC())));
@@ -137,7 +143,8 @@ public final class StoaNode implements Lifecycle {
             });
           }
           return chain;
-        });
+        })
+        .recover(e -> kvOpened.transform(ignored -> Future.failedFuture(e))); // kv is set (or not) before stop()
   }
 
   /** The roles of this node that use its embedded KV store, for the cluster's store claim. */
