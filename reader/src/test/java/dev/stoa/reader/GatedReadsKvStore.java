@@ -1,7 +1,7 @@
 package dev.stoa.reader;
 
 import dev.stoa.kv.KeyValue;
-import dev.stoa.kv.KvBatch;
+import dev.stoa.kv.ForwardingKvStore;
 import dev.stoa.kv.KvStore;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -10,15 +10,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real store whose reads (get, multiGet, scans) can be held until released; writes and
- * compare-and-set pass through. {@link #readsEntered} counts reads that reached the gate.
+ * compare-and-set pass through ({@link ForwardingKvStore}). {@link #readsEntered} counts reads that reached the gate.
  */
-final class GatedReadsKvStore implements KvStore {
-  private final KvStore delegate;
+final class GatedReadsKvStore extends ForwardingKvStore {
   private volatile CountDownLatch gate = new CountDownLatch(0);
   final AtomicInteger readsEntered = new AtomicInteger();
 
   GatedReadsKvStore(KvStore delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   void hold() {
@@ -44,44 +43,24 @@ final class GatedReadsKvStore implements KvStore {
   @Override
   public byte[] get(byte[] key) {
     pass();
-    return delegate.get(key);
+    return delegate().get(key);
   }
 
   @Override
   public List<byte[]> multiGet(List<byte[]> keys) {
     pass();
-    return delegate.multiGet(keys);
+    return delegate().multiGet(keys);
   }
 
   @Override
   public List<KeyValue> scan(byte[] startInclusive, byte[] endExclusive, int limit) {
     pass();
-    return delegate.scan(startInclusive, endExclusive, limit);
+    return delegate().scan(startInclusive, endExclusive, limit);
   }
 
   @Override
   public List<KeyValue> scanReverse(byte[] startInclusive, byte[] endExclusive, int limit) {
     pass();
-    return delegate.scanReverse(startInclusive, endExclusive, limit);
-  }
-
-  @Override
-  public void write(KvBatch batch) {
-    delegate.write(batch);
-  }
-
-  @Override
-  public void sync() {
-    delegate.sync();
-  }
-
-  @Override
-  public boolean compareAndSet(byte[] key, byte[] expected, byte[] update) {
-    return delegate.compareAndSet(key, expected, update);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
+    return delegate().scanReverse(startInclusive, endExclusive, limit);
   }
 }

@@ -1,8 +1,8 @@
 package dev.stoa.writer;
 
-import dev.stoa.kv.KeyValue;
 import dev.stoa.kv.KvBatch;
 import dev.stoa.kv.KvException;
+import dev.stoa.kv.ForwardingKvStore;
 import dev.stoa.kv.KvStore;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -18,8 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * keys, by {@link #get} or {@link #multiGet}): hold them until released, fail the next n, and record
  * how many keys each read asked for. Other reads, compare-and-set and scans pass through.
  */
-final class GatedKvStore implements KvStore {
-  private final KvStore delegate;
+final class GatedKvStore extends ForwardingKvStore {
   private volatile CountDownLatch gate = new CountDownLatch(0);
   final CountDownLatch writeEntered = new CountDownLatch(1);
   final AtomicBoolean failWrites = new AtomicBoolean();
@@ -34,7 +33,7 @@ final class GatedKvStore implements KvStore {
   final List<Integer> dedupReadSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   GatedKvStore(KvStore delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   void hold() {
@@ -48,7 +47,7 @@ final class GatedKvStore implements KvStore {
   @Override
   public byte[] get(byte[] key) {
     gateDedupRead(List.of(key));
-    return delegate.get(key);
+    return delegate().get(key);
   }
 
   void holdDedupReads() {
@@ -62,7 +61,7 @@ final class GatedKvStore implements KvStore {
   @Override
   public List<byte[]> multiGet(List<byte[]> keys) {
     gateDedupRead(keys);
-    return delegate.multiGet(keys);
+    return delegate().multiGet(keys);
   }
 
   private static void pass(CountDownLatch gate, String what) {
@@ -95,7 +94,7 @@ final class GatedKvStore implements KvStore {
     if (failWrites.get() || failNextWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw new KvException("injected storage failure");
     }
-    delegate.write(batch);
+    delegate().write(batch);
   }
 
   @Override
@@ -103,27 +102,7 @@ final class GatedKvStore implements KvStore {
     if (failNextSyncs.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw new KvException("injected sync failure");
     }
-    delegate.sync();
+    delegate().sync();
     syncsDone.incrementAndGet();
-  }
-
-  @Override
-  public List<KeyValue> scan(byte[] startInclusive, byte[] endExclusive, int limit) {
-    return delegate.scan(startInclusive, endExclusive, limit);
-  }
-
-  @Override
-  public List<KeyValue> scanReverse(byte[] startInclusive, byte[] endExclusive, int limit) {
-    return delegate.scanReverse(startInclusive, endExclusive, limit);
-  }
-
-  @Override
-  public boolean compareAndSet(byte[] key, byte[] expected, byte[] update) {
-    return delegate.compareAndSet(key, expected, update);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }

@@ -539,7 +539,7 @@ public final class ShardLog implements AutoCloseable {
             s.delete();
           }
           if (!doomed.isEmpty()) {
-            Checkpoint.fsyncDirectory(dir);
+            DurableFiles.fsyncDirectory(dir);
           }
           if (checkpointed > durableOffset) {
             Checkpoint.write(dir, durableOffset);

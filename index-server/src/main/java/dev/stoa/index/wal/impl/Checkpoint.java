@@ -1,22 +1,20 @@
 package dev.stoa.index.wal.impl;
 
+import dev.stoa.index.wal.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
  * The {@code checkpoint} file of a shard directory (FORMAT.md "Checkpoint"): 20 bytes,
  * little-endian: {@code int magic 0x50435453 ("STCP"), int version 1, long durableOffset,
  * int crc32c of bytes [0, 16)}. Every record below {@code durableOffset} was forced to the device
- * before the file was written. Written atomically: {@code checkpoint.tmp}, fsync, rename over
- * {@code checkpoint} (ATOMIC_MOVE), fsync of the directory. Stateless.
+ * before the file was written. Written atomically through {@code checkpoint.tmp}
+ * ({@link DurableFiles#replace}). Stateless.
  */
 public final class Checkpoint {
   public static final String FILE = "checkpoint";
@@ -70,22 +68,7 @@ public final class Checkpoint {
     CRC32C crc = new CRC32C();
     crc.update(b.array(), 0, 16);
     b.putInt((int) crc.getValue()).flip();
-    Path tmp = dir.resolve(TEMP_FILE);
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-      ch.force(true);
-    }
-    Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    fsyncDirectory(dir);
+    DurableFiles.replace(dir, FILE, TEMP_FILE, b);
   }
 
-  /** Makes renames, creations and deletions in {@code dir} durable (Linux, macOS). */
-  public static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    }
-  }
 }

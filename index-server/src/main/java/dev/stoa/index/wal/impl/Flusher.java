@@ -1,5 +1,6 @@
 package dev.stoa.index.wal.impl;
 
+import dev.stoa.index.wal.DurableFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -309,7 +310,7 @@ public final class Flusher {
           seg.index().force();
         }
         if (dirSync) {
-          Checkpoint.fsyncDirectory(dir);
+          DurableFiles.fsyncDirectory(dir);
         }
         forces.incrementAndGet();
       } catch (IOException | RuntimeException | Error e) {
