@@ -117,7 +117,8 @@ final class ChildNode implements AutoCloseable {
     }
   }
 
-  private static void sleep(long millis) {
+  /** Thread.sleep that fails the test when interrupted. */
+  static void sleep(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {

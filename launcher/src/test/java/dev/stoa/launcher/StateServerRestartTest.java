@@ -101,7 +101,7 @@ class StateServerRestartTest {
       }
       client.close();
       assertThat(System.nanoTime()).as("connect of %s within 60 s; last answer %s", user, answer).isLessThan(deadline);
-      sleep(200);
+      ChildNode.sleep(200);
     }
   }
 
@@ -147,14 +147,5 @@ class StateServerRestartTest {
       }
     }
     return null;
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 }
