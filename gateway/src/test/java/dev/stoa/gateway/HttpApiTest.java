@@ -71,6 +71,21 @@ class HttpApiTest extends GatewayFixture {
   // ---- tokens ----
 
   @Test
+  void hostileTokenBodiesAreRefusedNamingTheProblemNotParsedAtLength() {
+    String prefix = "{\"userId\":\"alice\",\"deviceId\":\"d\",\"ttlSeconds\":";
+    // an exponent that a BigDecimal would expand, a number of 1,500 digits, arrays nested 1,900 deep
+    assertError(call(HttpMethod.POST, "/v1/tokens", ADMIN_SECRET, prefix + "1e100000000}"), 400, Code.BAD_REQUEST,
+        "ttlSeconds");
+    assertError(call(HttpMethod.POST, "/v1/tokens", ADMIN_SECRET, prefix + "9".repeat(1_500) + "}"), 400,
+        Code.BAD_REQUEST, "body");
+    assertError(call(HttpMethod.POST, "/v1/tokens", ADMIN_SECRET, prefix + "[".repeat(1_900) + "}"), 400,
+        Code.BAD_REQUEST, "body");
+    // and the gateway still answers at once
+    assertThat(call(HttpMethod.POST, "/v1/tokens", ADMIN_SECRET, prefix + "60}").status()).isEqualTo(200);
+  }
+
+
+  @Test
   void tokensNeedTheAdminSecret() {
     String body = "{\"userId\":\"alice\",\"deviceId\":\"web-1\"}";
     assertError(call(HttpMethod.POST, "/v1/tokens", null, body), 401, Code.UNAUTHENTICATED, "Authorization");
