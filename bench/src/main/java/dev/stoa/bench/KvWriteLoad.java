@@ -1,7 +1,10 @@
 package dev.stoa.bench;
 
 import com.sun.management.OperatingSystemMXBean;
+import dev.stoa.common.metrics.Metrics;
 import dev.stoa.kv.KvBatch;
+import dev.stoa.kv.KvStore;
+import dev.stoa.kv.MeteredKvStore;
 import dev.stoa.kv.RocksDbKvStore;
 import dev.stoa.kv.chain.ChainKeys;
 import dev.stoa.kv.chain.SessionChain;
@@ -68,7 +71,8 @@ public final class KvWriteLoad {
     long[] seqs = new long[sessions];
     long[] userSeqs = new long[2 * sessions];
     long msgIdBase = System.currentTimeMillis() << 22;
-    try (RocksDbKvStore kv = RocksDbKvStore.open(dir.resolve("kv"))) {
+    try (RocksDbKvStore rocks = RocksDbKvStore.open(dir.resolve("kv"))) {
+      KvStore kv = new MeteredKvStore(rocks, Metrics.registry()); // as a node runs it
       SessionChain sessionChain = new SessionChain(kv);
       UserChain userChain = new UserChain(kv);
       long cpu0 = os.getProcessCpuTime();
@@ -107,7 +111,7 @@ public final class KvWriteLoad {
       double cpuUs = (os.getProcessCpuTime() - cpu0) / 1e3;
       System.out.printf("kv-write-load: %d messages in %.1f s: %.0f msg/s, process CPU %.1f us/msg%n",
           messages, seconds, messages / seconds, cpuUs / messages);
-      kv.familyStats().forEach(stats -> System.out.println("kv-write-load:   " + stats));
+      rocks.familyStats().forEach(stats -> System.out.println("kv-write-load:   " + stats));
     } finally {
       if (!keep) {
         try (Stream<Path> files = Files.walk(dir)) {

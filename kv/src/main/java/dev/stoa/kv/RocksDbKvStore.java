@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.ToDoubleFunction;
@@ -60,11 +58,9 @@ import org.rocksdb.WriteOptions;
  * written through {@link #write} concurrently.
  *
  * <p>Thread-safe. {@link #close()} waits for running calls, then releases the native handles;
- * later calls throw {@link KvException}. Meters (in {@link Metrics#registry()}):
- * {@code stoa_kv_writes_total}, {@code stoa_kv_write_ops_total}, {@code stoa_kv_write_seconds},
- * {@code stoa_kv_reads_total}, {@code stoa_kv_read_seconds}, {@code stoa_kv_scans_total},
- * {@code stoa_kv_scan_seconds}, {@code stoa_kv_cas_total{result=set|mismatch}},
- * {@code stoa_kv_errors_total{op}}, and per column family ({@link #familyStats()})
+ * later calls throw {@link KvException}. The meters of the calls are {@link MeteredKvStore}'s (wrap
+ * the store in one); this class registers (in {@link Metrics#registry()}) only RocksDB's own, per
+ * column family ({@link #familyStats()}):
  * {@code stoa_kv_flush_compaction_write_bytes_total{family}},
  * {@code stoa_kv_flush_compaction_cpu_seconds_total{family}},
  * {@code stoa_kv_pending_compaction_bytes{family}} and
@@ -100,16 +96,6 @@ public final class RocksDbKvStore implements KvStore {
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private boolean closed;
 
-  private final Counter writes;
-  private final Counter writeOps;
-  private final Timer writeTimer;
-  private final Timer syncTimer;
-  private final Counter reads;
-  private final Timer readTimer;
-  private final Counter scans;
-  private final Timer scanTimer;
-  private final Counter casSet;
-  private final Counter casMismatch;
   private final MeterRegistry registry;
   private final List<Meter> familyMeters = new ArrayList<>();
 
@@ -175,22 +161,6 @@ public final class RocksDbKvStore implements KvStore {
     }
 
     registry = Metrics.registry();
-    writes = Counter.builder("stoa_kv_writes").description("KV batches written").register(registry);
-    writeOps = Counter.builder("stoa_kv_write_ops").description("KV puts and deletes written")
-        .register(registry);
-    writeTimer = Timer.builder("stoa_kv_write").description("KV batch write latency")
-        .register(registry);
-    syncTimer = Timer.builder("stoa_kv_sync").description("KV write-ahead-log sync latency")
-        .register(registry);
-    reads = Counter.builder("stoa_kv_reads").description("KV keys read by get and multiGet")
-        .register(registry);
-    readTimer = Timer.builder("stoa_kv_read").description("KV get/multiGet latency")
-        .register(registry);
-    scans = Counter.builder("stoa_kv_scans").description("KV range scans").register(registry);
-    scanTimer = Timer.builder("stoa_kv_scan").description("KV range scan latency")
-        .register(registry);
-    casSet = Counter.builder("stoa_kv_cas").tag("result", "set").register(registry);
-    casMismatch = Counter.builder("stoa_kv_cas").tag("result", "mismatch").register(registry);
     registerFamilyMeters();
   }
 
@@ -299,14 +269,11 @@ public final class RocksDbKvStore implements KvStore {
   public byte[] get(byte[] key) {
     requireKey("get", key);
     enter("get");
-    long start = System.nanoTime();
     try {
-      reads.increment();
       return db.get(families[KeyFamilies.of(key)], readOptions, key);
     } catch (RocksDBException e) {
       throw fail("get", key, e);
     } finally {
-      readTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       exit();
     }
   }
@@ -327,19 +294,15 @@ public final class RocksDbKvStore implements KvStore {
       return new ArrayList<>();
     }
     enter("multiGet");
-    long start = System.nanoTime();
     try {
-      reads.increment(keys.size());
       List<ColumnFamilyHandle> handles = new ArrayList<>(keys.size());
       for (byte[] key : keys) {
         handles.add(families[KeyFamilies.of(key)]);
       }
       return new ArrayList<>(db.multiGetAsList(readOptions, handles, keys));
     } catch (RocksDBException e) {
-      countError("multiGet");
       throw new KvException("multiGet of " + keys.size() + " keys failed: " + e.getMessage(), e);
     } finally {
-      readTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       exit();
     }
   }
@@ -353,7 +316,6 @@ public final class RocksDbKvStore implements KvStore {
       return;
     }
     enter("write");
-    long start = System.nanoTime();
     List<KvBatch.Op> ops = inKeyOrder(batch.ops());
     int[] familyIds = new int[ops.size()];
     for (int i = 0; i < familyIds.length; i++) {
@@ -361,14 +323,10 @@ public final class RocksDbKvStore implements KvStore {
     }
     try (WriteBatch wb = new WriteBatch(SerializedWriteBatch.encode(ops, familyIds))) {
       db.write(batch.isDurable() ? syncWrite : relaxedWrite, wb);
-      writes.increment();
-      writeOps.increment(batch.size());
     } catch (RocksDBException e) {
-      countError("write");
       throw new KvException("write of a batch of " + batch.size() + " ops (durable="
           + batch.isDurable() + ") failed: " + e.getMessage(), e);
     } finally {
-      writeTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       exit();
     }
   }
@@ -392,14 +350,11 @@ public final class RocksDbKvStore implements KvStore {
   @Override
   public void sync() {
     enter("sync");
-    long start = System.nanoTime();
     try {
       db.syncWal();
     } catch (RocksDBException e) {
-      countError("sync");
       throw new KvException("sync of the write-ahead log in " + dir + " failed: " + e.getMessage(), e);
     } finally {
-      syncTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       exit();
     }
   }
@@ -428,7 +383,6 @@ public final class RocksDbKvStore implements KvStore {
       return out;
     }
     enter(op);
-    long start = System.nanoTime();
     try {
       int[] overlapping = KeyFamilies.overlapping(startInclusive, endExclusive);
       if (overlapping.length == 1 || familiesInUse() == 1) {
@@ -444,12 +398,10 @@ public final class RocksDbKvStore implements KvStore {
           out.subList(limit, out.size()).clear();
         }
       }
-      scans.increment();
       return out;
     } catch (RocksDBException e) {
       throw fail(op, startInclusive, e);
     } finally {
-      scanTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       exit();
     }
   }
@@ -506,11 +458,9 @@ public final class RocksDbKvStore implements KvStore {
       boolean matches = expected == null ? current == null
           : current != null && Arrays.equals(current, expected);
       if (!matches) {
-        casMismatch.increment();
         return false;
       }
       db.put(family, syncWrite, key, update);
-      casSet.increment();
       return true;
     } catch (RocksDBException e) {
       throw fail("compareAndSet", key, e);
@@ -581,7 +531,6 @@ public final class RocksDbKvStore implements KvStore {
   }
 
   private KvException fail(String op, byte[] key, RocksDBException e) {
-    countError(op);
     return new KvException(op + " of a key of " + key.length + " bytes failed: "
         + e.getMessage(), e);
   }

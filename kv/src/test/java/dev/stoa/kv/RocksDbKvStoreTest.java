@@ -57,18 +57,6 @@ class RocksDbKvStoreTest extends KvStoreContractTest {
   }
 
   @Test
-  void countsOperationsInTheProcessRegistry() {
-    double before = Metrics.registry().get("stoa_kv_writes").counter().count();
-    store.write(KvBatch.durable().put(b("k"), b("v")).put(b("k2"), b("v")));
-    store.get(b("k"));
-    store.compareAndSet(b("k"), b("nope"), b("x"));
-    assertThat(Metrics.registry().get("stoa_kv_writes").counter().count()).isEqualTo(before + 1);
-    String scrape = Metrics.scrape();
-    assertThat(scrape).contains("stoa_kv_writes_total", "stoa_kv_write_seconds_count",
-        "stoa_kv_reads_total", "stoa_kv_cas_total{result=\"mismatch\"}");
-  }
-
-  @Test
   void reportsFlushWorkPerFamilyAndDropsItsMetersOnClose() {
     KvBatch batch = KvBatch.durable();
     java.util.Random random = new java.util.Random(7);

@@ -9,6 +9,7 @@ import dev.stoa.gateway.GatewayServer;
 import dev.stoa.index.IndexOptions;
 import dev.stoa.index.IndexRole;
 import dev.stoa.kv.KvStore;
+import dev.stoa.kv.MeteredKvStore;
 import dev.stoa.kv.RocksDbKvStore;
 import dev.stoa.reader.ReaderOptions;
 import dev.stoa.reader.ReaderRole;
@@ -102,7 +103,7 @@ public final class StoaNode implements Lifecycle {
     // Phases that need nothing of each other run side by side: RocksDB opens while Hazelcast
     // forms the cluster, and the index server replays its logs while the state server opens its map.
     Future<Void> kvOpened = !hasStore ? Future.succeededFuture() : timed("kv", () -> vertx.executeBlocking(() -> {
-      kv = RocksDbKvStore.open(kvDir);
+      kv = new MeteredKvStore(RocksDbKvStore.open(kvDir), dev.stoa.common.metrics.Metrics.registry());
       return null;
     }));
     return startStep("cluster", cluster)
