@@ -17,16 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.ToDoubleFunction;
 import java.util.logging.Logger;
-import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.ColumnFamilyOptions;
-import org.rocksdb.CompressionType;
-import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
-import org.rocksdb.InfoLogLevel;
-import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -34,12 +27,10 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 import org.rocksdb.WriteBatch;
-import org.rocksdb.WriteOptions;
 
 /**
  * The embedded default {@link KvStore}: one RocksDB database in a directory, bytewise comparator
- * (unsigned lexicographic order), LZ4-compressed blocks, a {@value #BLOCK_CACHE_BYTES}-byte LRU
- * block cache and a bloom filter for point reads.
+ * (unsigned lexicographic order), tuned as {@link RocksDbTuning} says.
  *
  * <p>Layout: message bodies ({@code m/}) and dedup records ({@code d/}) live in column families of
  * their own, everything else in the default one ({@link KeyFamilies} says why); callers see one
@@ -67,9 +58,7 @@ import org.rocksdb.WriteOptions;
  * {@code stoa_kv_write_stalls_total{family,kind=delay|stop}}.
  */
 public final class RocksDbKvStore implements KvStore {
-  static final long BLOCK_CACHE_BYTES = 64L * 1024 * 1024;
   static final int CAS_STRIPES = 256;
-  static final int DEFAULT_FAMILY_LEVEL0_FILES_PER_COMPACTION = 8;
   private static final Logger LOG = Logger.getLogger(RocksDbKvStore.class.getName());
 
   static {
@@ -77,19 +66,12 @@ public final class RocksDbKvStore implements KvStore {
   }
 
   private final Path dir;
-  private final LRUCache cache;
-  private final BloomFilter bloom;
-  private final DBOptions dbOptions;
-  private final ColumnFamilyOptions familyOptions;
-  private final ColumnFamilyOptions defaultFamilyOptions;
+  private final RocksDbTuning tuning = new RocksDbTuning();
   /** By {@link KeyFamilies} index; in a directory from before the split, all three are the default family. */
   private final ColumnFamilyHandle[] families = new ColumnFamilyHandle[KeyFamilies.NAMES.size()];
   private final List<ColumnFamilyHandle> opened = new ArrayList<>();
   /** RocksDB's id of the family holding each {@link KeyFamilies} index. */
   private final int[] familyIdOf = new int[KeyFamilies.NAMES.size()];
-  private final WriteOptions syncWrite;
-  private final WriteOptions relaxedWrite;
-  private final ReadOptions readOptions;
   private final RocksDB db;
   private final ReentrantLock[] stripes = new ReentrantLock[CAS_STRIPES];
   /** Read-held by every call, write-held by close, so no call touches a freed native handle. */
@@ -104,49 +86,14 @@ public final class RocksDbKvStore implements KvStore {
     for (int i = 0; i < stripes.length; i++) {
       stripes[i] = new ReentrantLock();
     }
-    cache = new LRUCache(BLOCK_CACHE_BYTES);
-    bloom = new BloomFilter(10);
-    BlockBasedTableConfig table = new BlockBasedTableConfig()
-        .setBlockCache(cache)
-        .setFilterPolicy(bloom)
-        .setBlockSize(16 * 1024)
-        .setCacheIndexAndFilterBlocks(false);
-    familyOptions = new ColumnFamilyOptions()
-        .setCompressionType(CompressionType.LZ4_COMPRESSION)
-        .setBottommostCompressionType(CompressionType.LZ4_COMPRESSION)
-        .setTableFormatConfig(table)
-        // a bloom filter over whole keys in the memtable: the writer's dedup lookup of every send
-        // misses, and without it each miss walks the memtable skip list
-        .setMemtableWholeKeyFiltering(true)
-        .setMemtablePrefixBloomSizeRatio(0.05);
-    // The chains spread over every session and user, so each level-0 file overlaps all of level 1
-    // and a level-0 compaction rewrites level 1 whole: gathering 8 files per compaction instead of
-    // 4 halves how often that happens (KvWriteLoad: 9.6 -> 5.4 CPU s of flush and compaction per
-    // 3M messages, 15.4 -> 13.9 us of process CPU per message), at the price of up to 8 files for
-    // a chain read to merge before the first compaction
-    defaultFamilyOptions = new ColumnFamilyOptions(familyOptions)
-        .setLevel0FileNumCompactionTrigger(DEFAULT_FAMILY_LEVEL0_FILES_PER_COMPACTION);
-    dbOptions = new DBOptions()
-        .setCreateIfMissing(true)
-        .setCreateMissingColumnFamilies(true)
-        .setMaxBackgroundJobs(4)
-        // Stoa writes mostly from one committing thread: the concurrent insert path only adds cost,
-        // and the sequential one reuses its skip-list position from one insert to the next
-        .setAllowConcurrentMemtableWrite(false)
-        .setBytesPerSync(1024 * 1024)
-        .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
-        .setKeepLogFileNum(5);
-    syncWrite = new WriteOptions().setSync(true);
-    relaxedWrite = new WriteOptions().setSync(false);
-    readOptions = new ReadOptions();
     try {
       boolean split = !isSingleFamily(dir);
       List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
       for (String name : split ? KeyFamilies.NAMES : KeyFamilies.NAMES.subList(0, 1)) {
         descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8),
-            descriptors.isEmpty() ? defaultFamilyOptions : familyOptions));
+            descriptors.isEmpty() ? tuning.defaultFamilyOptions : tuning.familyOptions));
       }
-      db = RocksDB.open(dbOptions, dir.toString(), descriptors, opened);
+      db = RocksDB.open(tuning.dbOptions, dir.toString(), descriptors, opened);
       for (int f = 0; f < families.length; f++) {
         families[f] = opened.get(split ? f : KeyFamilies.DEFAULT);
         familyIdOf[f] = families[f].getID();
@@ -270,7 +217,7 @@ public final class RocksDbKvStore implements KvStore {
     requireKey("get", key);
     enter("get");
     try {
-      return db.get(families[KeyFamilies.of(key)], readOptions, key);
+      return db.get(families[KeyFamilies.of(key)], tuning.readOptions, key);
     } catch (RocksDBException e) {
       throw fail("get", key, e);
     } finally {
@@ -299,7 +246,7 @@ public final class RocksDbKvStore implements KvStore {
       for (byte[] key : keys) {
         handles.add(families[KeyFamilies.of(key)]);
       }
-      return new ArrayList<>(db.multiGetAsList(readOptions, handles, keys));
+      return new ArrayList<>(db.multiGetAsList(tuning.readOptions, handles, keys));
     } catch (RocksDBException e) {
       throw new KvException("multiGet of " + keys.size() + " keys failed: " + e.getMessage(), e);
     } finally {
@@ -322,7 +269,7 @@ public final class RocksDbKvStore implements KvStore {
       familyIds[i] = familyIdOf[KeyFamilies.of(ops.get(i).key())];
     }
     try (WriteBatch wb = new WriteBatch(SerializedWriteBatch.encode(ops, familyIds))) {
-      db.write(batch.isDurable() ? syncWrite : relaxedWrite, wb);
+      db.write(batch.isDurable() ? tuning.syncWrite : tuning.relaxedWrite, wb);
     } catch (RocksDBException e) {
       throw new KvException("write of a batch of " + batch.size() + " ops (durable="
           + batch.isDurable() + ") failed: " + e.getMessage(), e);
@@ -454,13 +401,13 @@ public final class RocksDbKvStore implements KvStore {
     stripe.lock();
     try {
       ColumnFamilyHandle family = families[KeyFamilies.of(key)];
-      byte[] current = db.get(family, readOptions, key);
+      byte[] current = db.get(family, tuning.readOptions, key);
       boolean matches = expected == null ? current == null
           : current != null && Arrays.equals(current, expected);
       if (!matches) {
         return false;
       }
-      db.put(family, syncWrite, key, update);
+      db.put(family, tuning.syncWrite, key, update);
       return true;
     } catch (RocksDBException e) {
       throw fail("compareAndSet", key, e);
@@ -494,14 +441,7 @@ public final class RocksDbKvStore implements KvStore {
   }
 
   private void releaseOptions() {
-    readOptions.close();
-    relaxedWrite.close();
-    syncWrite.close();
-    defaultFamilyOptions.close();
-    familyOptions.close();
-    dbOptions.close();
-    bloom.close();
-    cache.close();
+    tuning.close();
   }
 
   /**

@@ -88,7 +88,7 @@ class RocksDbKvStoreTest extends KvStoreContractTest {
           .orElseThrow();
     }
     String text = Files.readString(options);
-    assertThat(level0Trigger(text, "default")).isEqualTo(RocksDbKvStore.DEFAULT_FAMILY_LEVEL0_FILES_PER_COMPACTION);
+    assertThat(level0Trigger(text, "default")).isEqualTo(RocksDbTuning.DEFAULT_FAMILY_LEVEL0_FILES_PER_COMPACTION);
     assertThat(level0Trigger(text, "bodies")).isEqualTo(4);
     assertThat(level0Trigger(text, "dedup")).isEqualTo(4);
   }
