@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The meters every {@link KvStore} gets, whatever the backend: the calls made on it, their
@@ -47,86 +48,51 @@ public final class MeteredKvStore extends ForwardingKvStore {
 
   @Override
   public byte[] get(byte[] key) {
-    long start = System.nanoTime();
-    try {
-      byte[] value = delegate().get(key);
-      reads.increment();
-      return value;
-    } catch (KvException e) {
-      throw counted("get", e);
-    } finally {
-      readTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-    }
+    byte[] value = timed("get", readTimer, () -> delegate().get(key));
+    reads.increment();
+    return value;
   }
 
   @Override
   public List<byte[]> multiGet(List<byte[]> keys) {
-    long start = System.nanoTime();
-    try {
-      List<byte[]> values = delegate().multiGet(keys);
-      reads.increment(keys.size());
-      return values;
-    } catch (KvException e) {
-      throw counted("multiGet", e);
-    } finally {
-      readTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-    }
+    List<byte[]> values = timed("multiGet", readTimer, () -> delegate().multiGet(keys));
+    reads.increment(keys.size());
+    return values;
   }
 
   @Override
   public void write(KvBatch batch) {
-    long start = System.nanoTime();
-    try {
+    timed("write", writeTimer, () -> {
       delegate().write(batch);
-      if (batch.size() > 0) {
-        writes.increment();
-        writeOps.increment(batch.size());
-      }
-    } catch (KvException e) {
-      throw counted("write", e);
-    } finally {
-      writeTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      return null;
+    });
+    if (batch.size() > 0) {
+      writes.increment();
+      writeOps.increment(batch.size());
     }
   }
 
   @Override
   public void sync() {
-    long start = System.nanoTime();
-    try {
+    timed("sync", syncTimer, () -> {
       delegate().sync();
-    } catch (KvException e) {
-      throw counted("sync", e);
-    } finally {
-      syncTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-    }
+      return null;
+    });
   }
 
   @Override
   public List<KeyValue> scan(byte[] startInclusive, byte[] endExclusive, int limit) {
-    long start = System.nanoTime();
-    try {
-      List<KeyValue> out = delegate().scan(startInclusive, endExclusive, limit);
-      scans.increment();
-      return out;
-    } catch (KvException e) {
-      throw counted("scan", e);
-    } finally {
-      scanTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-    }
+    List<KeyValue> out = timed("scan", scanTimer, () -> delegate().scan(startInclusive, endExclusive, limit));
+    scans.increment();
+    return out;
   }
 
   @Override
   public List<KeyValue> scanReverse(byte[] startInclusive, byte[] endExclusive, int limit) {
-    long start = System.nanoTime();
-    try {
-      List<KeyValue> out = delegate().scanReverse(startInclusive, endExclusive, limit);
-      scans.increment();
-      return out;
-    } catch (KvException e) {
-      throw counted("scanReverse", e);
-    } finally {
-      scanTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-    }
+    List<KeyValue> out = timed("scanReverse", scanTimer,
+        () -> delegate().scanReverse(startInclusive, endExclusive, limit));
+    scans.increment();
+    return out;
   }
 
   @Override
@@ -137,6 +103,18 @@ public final class MeteredKvStore extends ForwardingKvStore {
       return set;
     } catch (KvException e) {
       throw counted("compareAndSet", e);
+    }
+  }
+
+  /** Runs one call of the delegate, timed whether it succeeds or not; a KvException is counted under {@code op}. */
+  private <T> T timed(String op, Timer timer, Supplier<T> call) {
+    long start = System.nanoTime();
+    try {
+      return call.get();
+    } catch (KvException e) {
+      throw counted(op, e);
+    } finally {
+      timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
   }
 
