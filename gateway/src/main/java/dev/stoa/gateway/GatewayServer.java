@@ -47,6 +47,11 @@ import java.util.logging.Logger;
  * {@link #deliver}. {@link #stop()} withdraws the announcement, kicks and closes every connection
  * (each is detached from its state server and removed from the route table) and closes the
  * servers. Start and stop once each. Thread-safe; {@link #deliver} may be called from any thread.
+ *
+ * <p>Threads: each connection lives on the event loop that accepted it, where its frames are
+ * parsed, limited and answered ({@code impl.Session}); a push delivered from another thread is
+ * handed to that loop; calls to other roles and to the route table never block it (their work
+ * runs on their own threads and the answers hop back to the loop).
  */
 public final class GatewayServer implements Gateway, Lifecycle {
   private static final Logger LOG = Logger.getLogger(GatewayServer.class.getName());

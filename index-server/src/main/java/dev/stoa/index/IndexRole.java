@@ -12,6 +12,11 @@ import java.util.function.LongSupplier;
  * Composition root of the index-server role: builds an {@link IndexServer}, starts it (replaying
  * every shard log), then announces it as {@link ServiceDirectory.Role#INDEX}; {@link #stop()}
  * withdraws it first, then closes the logs. Start and stop once each, from the composition root.
+ *
+ * <p>Threads (each class says them in full): a shard's appends are sequenced on that shard's lane
+ * thread and made durable by its log's flusher thread, which completes them in offset order and
+ * fills the rings; rings are read from any thread; a dropped ring is rebuilt from the log on a
+ * worker; retention runs on a worker once a minute.
  */
 public final class IndexRole implements Lifecycle {
   private final ServiceDirectory directory;

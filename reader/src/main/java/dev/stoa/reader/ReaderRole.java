@@ -13,6 +13,10 @@ import io.vertx.core.Vertx;
  * it as {@link ServiceDirectory.Role#READER} under {@code instanceId} on {@link #start()};
  * {@link #stop()} withdraws it and lets running reads finish. The KV store belongs to the caller
  * and is not closed here. Start and stop once each, from the composition root.
+ *
+ * <p>Threads (what {@link ReadPipeline} says in full): storage is read on {@code reader.threads}
+ * platform threads, never on the caller's event loop, at most {@code reader.queue.max} reads at
+ * once; answers complete on the caller's context. Room pulls go to the index server from there.
  */
 public final class ReaderRole implements Lifecycle {
   private final HostedService<ReadPipeline> hosted;

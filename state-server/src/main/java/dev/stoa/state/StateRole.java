@@ -18,6 +18,11 @@ import java.time.Duration;
  * under the same id; {@link #stop()} withdraws ROOMS and STATE, then stops the fan-out and the
  * server. A failed start undoes what it did. Call {@link #start()} and {@link #stop()} once each,
  * from the composition root.
+ *
+ * <p>Threads (each class says them in full): the push state and the map file live on the state
+ * server's one lane thread; its retransmit wheel thread only hands fired timers back; gateways are
+ * called from the Vert.x context the server was started on. Room state lives on the fan-out's own
+ * context, ticked by its wheel; member lanes are tasks on that context.
  */
 public final class StateRole implements Lifecycle {
   private final String stateServerId;

@@ -19,6 +19,11 @@ import java.util.function.LongSupplier;
  * withdraws it, lets queued sends finish and stops the pipeline's threads. The KV store belongs to
  * the caller (it is shared with the reader in one process) and is not closed here. Start and stop
  * once each, from the composition root.
+ *
+ * <p>Threads (what {@link SendPipeline} says in full): a send arrives on the caller's thread and
+ * does no I/O there; a session's sends are sequenced on one lane thread of
+ * {@code writer.lanes} and written by the group-commit thread; the answer and the push trigger run
+ * on the caller's Vert.x context. Room sends go to the index server from the caller's context.
  */
 public final class WriterRole implements Lifecycle {
   private final HostedService<SendPipeline> hosted;
