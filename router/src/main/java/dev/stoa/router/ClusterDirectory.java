@@ -287,11 +287,7 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
     if (h != null && h.instanceId().equals(instanceId)) {
       return running ? Optional.of(hazelcast.getCluster().getLocalMember().getUuid().toString()) : Optional.empty();
     }
-    if (instanceId == null || !running) {
-      return Optional.empty();
-    }
-    Announcement a = cache.get(Announcement.key(role, instanceId));
-    return a == null || !liveMembers().contains(a.member()) ? Optional.empty() : Optional.of(a.member().toString());
+    return liveAnnouncement(role, instanceId).map(a -> a.member().toString());
   }
 
   @Override
@@ -348,14 +344,16 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
     if (h != null && h.instanceId().equals(instanceId)) {
       return Optional.of(type.cast(h.service()));
     }
+    return liveAnnouncement(role, instanceId).map(a -> binding.apply(remote(a)));
+  }
+
+  /** The announcement of {@code instanceId} of {@code role} if its member is in the cluster. */
+  private Optional<Announcement> liveAnnouncement(Role role, String instanceId) {
     if (instanceId == null || !running) {
       return Optional.empty();
     }
     Announcement a = cache.get(Announcement.key(role, instanceId));
-    if (a == null || !liveMembers().contains(a.member())) {
-      return Optional.empty();
-    }
-    return Optional.of(binding.apply(remote(a)));
+    return a == null || !liveMembers().contains(a.member()) ? Optional.empty() : Optional.of(a);
   }
 
   /** Announced instances of {@code role} whose member is in the cluster, by instance id. */

@@ -125,12 +125,6 @@ public record StateOptions(long retransmitInitialMs, long retransmitMaxMs, long 
         roomReadMax, roomJoinsMax, retransmitDeferLagMs, max, pendingPerConnectionMax);
   }
 
-  /** These options with {@code state.pending.per.connection.max} replaced. */
-  public StateOptions withPendingPerConnectionMax(int max) {
-    return new StateOptions(retransmitInitialMs, retransmitMaxMs, pendingMax, tickMs, roomPollMs, roomLanes,
-        roomReadMax, roomJoinsMax, retransmitDeferLagMs, roomUserJoinsMax, max);
-  }
-
   private static void requirePositive(ConfigKey<? extends Number> key, long value) {
     if (value <= 0) {
       throw new ConfigException("config key '" + key.name() + "' must be positive, got " + value);

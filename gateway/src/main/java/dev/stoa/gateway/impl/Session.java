@@ -208,9 +208,9 @@ public final class Session implements ClientConnection.Inbound {
     int kickAfter = gw.options().rateKickAfter();
     if (++refusedInWindow > kickAfter && state == State.OPEN) {
       gw.metrics().flooderKicked();
-      closeWith(Frame.newBuilder().setKick(Kick.newBuilder().setReason("flooding: more than " + kickAfter
-          + " frames over the rate limit within one second (gateway.rate.kick.after; the limit is "
-          + gw.options().ratePerSecond() + " frames/s, gateway.rate.per.second)")).build(), replyEncoding, "FLOODING");
+      kick("flooding: more than " + kickAfter + " frames over the rate limit within one second "
+          + "(gateway.rate.kick.after; the limit is " + gw.options().ratePerSecond()
+          + " frames/s, gateway.rate.per.second)", "FLOODING");
       return;
     }
     reject(Code.RATE_LIMITED, "frame: over the rate limit of " + gw.options().ratePerSecond()
@@ -515,13 +515,7 @@ public final class Session implements ClientConnection.Inbound {
   public boolean deliver(EncodedFrame frame) {
     State s = state;
     if (frame.frame().hasKick() && (s == State.OPEN || s == State.CONNECTING)) {
-      onContext(() -> {
-        if (state == State.OPEN) {
-          closeWith(frame.frame(), replyEncoding, "KICKED");
-        } else if (state == State.CONNECTING) {
-          closeNow("KICKED");
-        }
-      });
+      onContext(() -> kick(frame.frame().getKick().getReason(), "KICKED"));
       return true;
     }
     if (s == State.OPEN) {
@@ -550,21 +544,26 @@ public final class Session implements ClientConnection.Inbound {
       return;
     }
     gw.metrics().slowConsumer();
-    closeWith(Frame.newBuilder().setKick(Kick.newBuilder().setReason("slow consumer: more than "
-        + gw.options().writeQueueMaxBytes() + " bytes waiting to be written (gateway.write.queue.max.bytes)"))
-        .build(), replyEncoding, "SLOW_CONSUMER");
+    kick("slow consumer: more than " + gw.options().writeQueueMaxBytes()
+        + " bytes waiting to be written (gateway.write.queue.max.bytes)", "SLOW_CONSUMER");
   }
 
   /** Kicks the connection with {@code reason} and closes it; completes once it is cleaned up. Any thread. */
   public Future<Void> shutdown(String reason) {
-    onContext(() -> {
-      if (state == State.OPEN) {
-        closeWith(Frame.newBuilder().setKick(Kick.newBuilder().setReason(reason)).build(), replyEncoding, "GOING_AWAY");
-      } else if (state != State.CLOSED) {
-        closeNow("GOING_AWAY");
-      }
-    });
+    onContext(() -> kick(reason, "GOING_AWAY"));
     return cleanedUp.future();
+  }
+
+  /**
+   * On the event loop: an open connection gets {@code kick} with {@code reason} and is closed; one
+   * not open yet is closed without it. {@code closeCode} is the transport's close reason.
+   */
+  private void kick(String reason, String closeCode) {
+    if (state == State.OPEN) {
+      closeWith(Frame.newBuilder().setKick(Kick.newBuilder().setReason(reason)).build(), replyEncoding, closeCode);
+    } else if (state != State.CLOSED) {
+      closeNow(closeCode);
+    }
   }
 
   // ---- close ----
