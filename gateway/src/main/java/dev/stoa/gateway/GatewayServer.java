@@ -21,7 +21,7 @@ import dev.stoa.proto.internal.DeliverRequest;
 import dev.stoa.proto.internal.Gateway;
 import dev.stoa.router.RoomTable;
 import dev.stoa.router.RouteTable;
-import dev.stoa.router.ServiceDirectory;
+import dev.stoa.cluster.ServiceDirectory;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;

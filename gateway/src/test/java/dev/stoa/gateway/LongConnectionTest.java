@@ -27,7 +27,7 @@ import dev.stoa.proto.internal.DeliverReply;
 import dev.stoa.proto.internal.DeliverRequest;
 import dev.stoa.proto.internal.Route;
 import dev.stoa.proto.internal.SendResult;
-import dev.stoa.router.ServiceDirectory;
+import dev.stoa.cluster.ServiceDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VertxException;

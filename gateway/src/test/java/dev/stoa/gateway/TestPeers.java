@@ -26,7 +26,7 @@ import dev.stoa.proto.internal.SyncReply;
 import dev.stoa.proto.internal.SyncRequest;
 import dev.stoa.proto.internal.Writer;
 import dev.stoa.router.RouteTable;
-import dev.stoa.router.ServiceDirectory;
+import dev.stoa.cluster.ServiceDirectory;
 import io.vertx.core.Future;
 import java.util.Collection;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.stoa.index;
 
 import dev.stoa.common.Lifecycle;
-import dev.stoa.router.ServiceDirectory;
+import dev.stoa.cluster.ServiceDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.stoa.launcher;
 
 import dev.stoa.common.config.ConfigException;
-import dev.stoa.router.ClusterSecret;
+import dev.stoa.cluster.ClusterSecret;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

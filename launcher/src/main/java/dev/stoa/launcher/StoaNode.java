@@ -13,10 +13,11 @@ import dev.stoa.kv.MeteredKvStore;
 import dev.stoa.kv.RocksDbKvStore;
 import dev.stoa.reader.ReaderOptions;
 import dev.stoa.reader.ReaderRole;
-import dev.stoa.router.ClusterDirectory;
-import dev.stoa.router.ClusterNode;
-import dev.stoa.router.ClusterSecret;
-import dev.stoa.router.EmbeddedStoreClaim;
+import dev.stoa.cluster.ClusterDirectory;
+import dev.stoa.cluster.ClusterNode;
+import dev.stoa.cluster.ClusterOptions;
+import dev.stoa.cluster.ClusterSecret;
+import dev.stoa.cluster.EmbeddedStoreClaim;
 import dev.stoa.router.HazelcastRoomTable;
 import dev.stoa.router.HazelcastRouteTable;
 import dev.stoa.router.RouterOptions;
@@ -41,7 +42,7 @@ import java.util.stream.Stream;
  * The composition root of one Stoa process: reads the options of every role it hosts, builds the
  * shared plumbing (one Vert.x, one Hazelcast member, the service directory, the route table and,
  * for writer/reader, the embedded RocksDB store) and then the roles, each reaching the others
- * through the {@link dev.stoa.router.ServiceDirectory} — directly in one JVM, over gRPC across
+ * through the {@link dev.stoa.cluster.ServiceDirectory} — directly in one JVM, over gRPC across
  * processes. {@code stoa standalone} is this class with every role. Start and stop once each;
  * stop releases in reverse order of start.
  */
@@ -53,7 +54,7 @@ public final class StoaNode implements Lifecycle {
 
   /** Every config key any role of a node reads. */
   public static final List<ConfigKey<?>> KEYS = Stream.of(
-          NodeOptions.KEYS, RouterOptions.KEYS, WriterOptions.KEYS, ReaderOptions.KEYS,
+          NodeOptions.KEYS, ClusterOptions.KEYS, RouterOptions.KEYS, WriterOptions.KEYS, ReaderOptions.KEYS,
           StateOptions.KEYS, GatewayOptions.KEYS, IndexOptions.KEYS, LogSetup.KEYS)
       .flatMap(List::stream).toList();
 
@@ -80,6 +81,7 @@ public final class StoaNode implements Lifecycle {
   @Override
   public Future<Void> start() {
     NodeOptions node = NodeOptions.from(config);
+    ClusterOptions clusterOptions = ClusterOptions.from(config);
     RouterOptions routerOptions = RouterOptions.from(config);
     // epoll where the native library loads (Linux x86-64), NIO elsewhere
     vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
@@ -91,13 +93,13 @@ public final class StoaNode implements Lifecycle {
     ClusterSecret clusterSecret;
     try {
       adminSecret = roles.contains(Role.GATEWAY) ? AdminSecret.resolve(node.adminSecret(), node.dataDir(), out) : "";
-      clusterSecret = ClusterSecrets.resolve(config.get(RouterOptions.CLUSTER_SECRET),
-          config.get(RouterOptions.CLUSTER_SECRET_FILE), node.dataDir(), routerOptions.clusterMembers(), out);
+      clusterSecret = ClusterSecrets.resolve(config.get(ClusterOptions.CLUSTER_SECRET),
+          config.get(ClusterOptions.CLUSTER_SECRET_FILE), node.dataDir(), clusterOptions.clusterMembers(), out);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    ClusterNode cluster = new ClusterNode(vertx, routerOptions, node, clusterSecret);
-    ClusterDirectory directory = new ClusterDirectory(vertx, cluster, routerOptions, node);
+    ClusterNode cluster = new ClusterNode(vertx, clusterOptions, node, clusterSecret);
+    ClusterDirectory directory = new ClusterDirectory(vertx, cluster, clusterOptions, node);
     boolean hasStore = roles.contains(Role.WRITER) || roles.contains(Role.READER);
     Path kvDir = node.dataDir().resolve("kv");
     // Phases that need nothing of each other run side by side: RocksDB opens while Hazelcast

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * listed for it and no others, and every Stoa package belongs to a listed module, so a new one
  * cannot slip past. An {@code impl} package, at any depth, is used only from the package that
  * holds it. Role logic never touches the bindings (gRPC stubs, Hazelcast): it sees the service
- * interfaces only, through the router's directory. The gateway holds sockets and never touches
+ * interfaces only, through the cluster's service directory. The gateway holds sockets and never touches
  * storage; the SDK depends on the client protocol only.
  */
 class ModuleBoundariesTest {
@@ -40,14 +40,16 @@ class ModuleBoundariesTest {
     m.put("dev.stoa.proto", List.of("dev.stoa.proto.."));
     m.put("dev.stoa.common", List.of("dev.stoa.common..", "dev.stoa.proto.client.."));
     m.put("dev.stoa.kv", List.of("dev.stoa.kv..", "dev.stoa.common.."));
-    m.put("dev.stoa.router", List.of("dev.stoa.router..", "dev.stoa.common..", "dev.stoa.proto.."));
-    m.put("dev.stoa.index", List.of("dev.stoa.index..", "dev.stoa.router..", "dev.stoa.common..", "dev.stoa.proto.."));
-    m.put("dev.stoa.writer", List.of("dev.stoa.writer..", "dev.stoa.kv..", "dev.stoa.router..", "dev.stoa.common..",
+    m.put("dev.stoa.cluster", List.of("dev.stoa.cluster..", "dev.stoa.common..", "dev.stoa.proto.."));
+    m.put("dev.stoa.router", List.of("dev.stoa.router..", "dev.stoa.cluster..", "dev.stoa.common..",
         "dev.stoa.proto.."));
-    m.put("dev.stoa.reader", List.of("dev.stoa.reader..", "dev.stoa.kv..", "dev.stoa.router..", "dev.stoa.common..",
+    m.put("dev.stoa.index", List.of("dev.stoa.index..", "dev.stoa.cluster..", "dev.stoa.common..", "dev.stoa.proto.."));
+    m.put("dev.stoa.writer", List.of("dev.stoa.writer..", "dev.stoa.cluster..", "dev.stoa.kv..", "dev.stoa.router..", "dev.stoa.common..",
         "dev.stoa.proto.."));
-    m.put("dev.stoa.state", List.of("dev.stoa.state..", "dev.stoa.router..", "dev.stoa.common..", "dev.stoa.proto.."));
-    m.put("dev.stoa.gateway", List.of("dev.stoa.gateway..", "dev.stoa.router..", "dev.stoa.common..",
+    m.put("dev.stoa.reader", List.of("dev.stoa.reader..", "dev.stoa.cluster..", "dev.stoa.kv..", "dev.stoa.router..", "dev.stoa.common..",
+        "dev.stoa.proto.."));
+    m.put("dev.stoa.state", List.of("dev.stoa.state..", "dev.stoa.cluster..", "dev.stoa.router..", "dev.stoa.common..", "dev.stoa.proto.."));
+    m.put("dev.stoa.gateway", List.of("dev.stoa.gateway..", "dev.stoa.cluster..", "dev.stoa.router..", "dev.stoa.common..",
         "dev.stoa.proto.."));
     m.put("dev.stoa.sdk", List.of("dev.stoa.sdk..", "dev.stoa.proto", "dev.stoa.proto.client.."));
     m.put("dev.stoa.launcher", List.of("dev.stoa.."));
@@ -95,7 +97,8 @@ class ModuleBoundariesTest {
         implPackages.add(pkg.substring(0, impl + 5));
       }
     }
-    assertThat(implPackages).contains("dev.stoa.index.wal.impl", "dev.stoa.router.impl", "dev.stoa.gateway.impl");
+    assertThat(implPackages).contains("dev.stoa.index.wal.impl", "dev.stoa.cluster.impl", "dev.stoa.router.impl",
+        "dev.stoa.gateway.impl");
     for (String impl : implPackages) {
       String holder = impl.substring(0, impl.length() - ".impl".length());
       noClasses().that().resideOutsideOfPackage(holder + "..")
@@ -111,7 +114,7 @@ class ModuleBoundariesTest {
       noClasses().that().resideInAPackage(role + "..")
           .should().dependOnClassesThat(resideInAnyPackage("io.vertx.grpc..", "io.grpc..", "com.hazelcast..")
               .or(simpleNameEndingWith("GrpcClient")).or(simpleNameEndingWith("GrpcService")))
-          .because("a role reaches other roles through the router's ServiceDirectory, whatever the binding")
+          .because("a role reaches other roles through the cluster's ServiceDirectory, whatever the binding")
           .check(classes);
     }
   }

@@ -7,7 +7,7 @@ import dev.stoa.proto.internal.Index;
 import dev.stoa.proto.internal.PullResult;
 import dev.stoa.proto.internal.ReadRequest;
 import dev.stoa.router.RoomTable;
-import dev.stoa.router.ServiceDirectory;
+import dev.stoa.cluster.ServiceDirectory;
 import io.vertx.core.Future;
 
 /**

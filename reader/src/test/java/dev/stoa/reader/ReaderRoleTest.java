@@ -12,7 +12,7 @@ import dev.stoa.proto.internal.PullResult;
 import dev.stoa.proto.internal.Reader;
 import dev.stoa.proto.internal.State;
 import dev.stoa.proto.internal.Writer;
-import dev.stoa.router.ServiceDirectory;
+import dev.stoa.cluster.ServiceDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;

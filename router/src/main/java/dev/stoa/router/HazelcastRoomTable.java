@@ -3,7 +3,7 @@ package dev.stoa.router;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.stoa.common.StoaException;
-import dev.stoa.router.impl.HazelcastFutures;
+import dev.stoa.cluster.internal.HazelcastFutures;
 import dev.stoa.router.impl.KeyPrefix;
 import dev.stoa.router.impl.RoomMembersUpdate;
 import dev.stoa.router.impl.UserRoomsUpdate;

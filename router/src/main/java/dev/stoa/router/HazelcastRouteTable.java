@@ -10,7 +10,7 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.stoa.common.StoaException;
 import dev.stoa.common.metrics.Metrics;
 import dev.stoa.proto.internal.Route;
-import dev.stoa.router.impl.HazelcastFutures;
+import dev.stoa.cluster.internal.HazelcastFutures;
 import dev.stoa.router.impl.InvalidateRoutes;
 import dev.stoa.router.impl.RouteCache;
 import dev.stoa.router.impl.RouteUpdate;

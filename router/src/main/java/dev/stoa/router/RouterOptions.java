@@ -7,80 +7,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Options of the cluster fabric (Hazelcast member, route table, service directory) of one process.
- * Validated on construction; immutable.
+ * Options of the route and room tables of one process. Validated on construction; immutable.
  *
- * @param clusterName the cluster's label; the Hazelcast cluster name is this label plus a tag
- *     derived from the cluster secret ({@link ClusterSecret#hazelcastClusterName}), so members with
- *     another label or another secret never join
- * @param clusterPort first Hazelcast member port; the member auto-increments from it when taken
- * @param clusterMembers {@code host} or {@code host:port} of members to join over TCP/IP; empty
- *     means this member runs alone and joins nobody
- * @param routeTtl a route not refreshed for longer than this is dropped
- * @param grpcPort port of this process's internal gRPC endpoint; 0 picks a free one (the bound
- *     port is what gets announced)
- * @param rpcTimeout deadline of one internal gRPC call made through the directory
+ * @param routeTtl a route (or room membership) not refreshed for longer than this is dropped
  * @param routeCache how long a route lookup may be answered from this process's copy of the
  *     user's routes ({@link HazelcastRouteTable}); zero turns the copy off
  */
-public record RouterOptions(String clusterName, int clusterPort, List<String> clusterMembers,
-    Duration routeTtl, int grpcPort, Duration rpcTimeout, Duration routeCache) {
+public record RouterOptions(Duration routeTtl, Duration routeCache) {
 
-  public static final ConfigKey<String> CLUSTER_NAME =
-      ConfigKey.string("cluster.name", "stoa",
-          "label of the cluster; the Hazelcast cluster name is this plus a tag derived from the cluster secret");
-  /**
-   * The cluster secret itself; read by the launcher (never by the fabric, which takes a
-   * {@link ClusterSecret}), so it is not a component of this record.
-   */
-  public static final ConfigKey<String> CLUSTER_SECRET =
-      ConfigKey.string("cluster.secret", "",
-          "secret shared by every node of the cluster (at least " + ClusterSecret.MIN_LENGTH + " characters);"
-              + " empty = read cluster.secret.file, else <data.dir>/cluster.secret, else generated there when"
-              + " cluster.members is empty");
-  /** A file holding the cluster secret (for example on a volume shared by the nodes); read by the launcher. */
-  public static final ConfigKey<String> CLUSTER_SECRET_FILE =
-      ConfigKey.string("cluster.secret.file", "",
-          "file holding the cluster secret, the same for every node; empty = none");
-  public static final ConfigKey<Integer> CLUSTER_PORT =
-      ConfigKey.integer("cluster.port", 5701, 1, 65535,
-          "first Hazelcast member port (auto-incremented when taken)");
-  public static final ConfigKey<List<String>> CLUSTER_MEMBERS =
-      ConfigKey.list("cluster.members", List.of(),
-          "comma-separated host[:port] of cluster members; empty = this member alone");
   public static final ConfigKey<Integer> ROUTE_TTL_SECONDS =
       ConfigKey.integer("route.ttl.seconds", 90, 1, 86_400,
           "seconds a route lives without a refresh");
-  public static final ConfigKey<Integer> GRPC_PORT =
-      ConfigKey.integer("grpc.port", 0, 0, 65535, "internal gRPC port; 0 = any free port");
-  public static final ConfigKey<Integer> RPC_TIMEOUT_MS =
-      ConfigKey.integer("rpc.timeout.ms", 10_000, 1, 600_000,
-          "deadline of one internal gRPC call, milliseconds");
-
   public static final ConfigKey<Integer> ROUTE_CACHE_MS =
       ConfigKey.integer("route.cache.ms", 1_000, 0, 60_000,
           "milliseconds a route lookup may be answered from this process's copy; 0 = always ask the cluster");
 
-  public static final List<ConfigKey<?>> KEYS = List.of(CLUSTER_NAME, CLUSTER_SECRET, CLUSTER_SECRET_FILE,
-      CLUSTER_PORT, CLUSTER_MEMBERS,
-      ROUTE_TTL_SECONDS, GRPC_PORT, RPC_TIMEOUT_MS, ROUTE_CACHE_MS);
+  public static final List<ConfigKey<?>> KEYS = List.of(ROUTE_TTL_SECONDS, ROUTE_CACHE_MS);
 
   public RouterOptions {
-    if (clusterName == null || clusterName.isBlank()) {
-      throw new IllegalArgumentException("cluster.name: must not be empty");
-    }
-    if (clusterPort < 1 || clusterPort > 65535) {
-      throw new IllegalArgumentException("cluster.port: must be in 1..65535, got " + clusterPort);
-    }
-    clusterMembers = List.copyOf(clusterMembers);
     if (routeTtl == null || routeTtl.isNegative() || routeTtl.isZero()) {
       throw new IllegalArgumentException("route.ttl: must be positive, got " + routeTtl);
-    }
-    if (grpcPort < 0 || grpcPort > 65535) {
-      throw new IllegalArgumentException("grpc.port: must be in 0..65535, got " + grpcPort);
-    }
-    if (rpcTimeout == null || rpcTimeout.isNegative() || rpcTimeout.isZero()) {
-      throw new IllegalArgumentException("rpc.timeout: must be positive, got " + rpcTimeout);
     }
     if (routeCache == null || routeCache.isNegative()) {
       throw new IllegalArgumentException("route.cache: must be zero or positive, got " + routeCache);
@@ -88,9 +34,8 @@ public record RouterOptions(String clusterName, int clusterPort, List<String> cl
   }
 
   public static RouterOptions from(Config config) {
-    return new RouterOptions(config.get(CLUSTER_NAME), config.get(CLUSTER_PORT), config.get(CLUSTER_MEMBERS),
-        Duration.ofSeconds(config.get(ROUTE_TTL_SECONDS)), config.get(GRPC_PORT),
-        Duration.ofMillis(config.get(RPC_TIMEOUT_MS)), Duration.ofMillis(config.get(ROUTE_CACHE_MS)));
+    return new RouterOptions(Duration.ofSeconds(config.get(ROUTE_TTL_SECONDS)),
+        Duration.ofMillis(config.get(ROUTE_CACHE_MS)));
   }
 
   /** Every key at its default. */
@@ -98,31 +43,11 @@ public record RouterOptions(String clusterName, int clusterPort, List<String> cl
     return from(Config.of(KEYS, Map.of()));
   }
 
-  public RouterOptions withClusterName(String name) {
-    return new RouterOptions(name, clusterPort, clusterMembers, routeTtl, grpcPort, rpcTimeout, routeCache);
-  }
-
-  public RouterOptions withClusterPort(int port) {
-    return new RouterOptions(clusterName, port, clusterMembers, routeTtl, grpcPort, rpcTimeout, routeCache);
-  }
-
-  public RouterOptions withClusterMembers(List<String> members) {
-    return new RouterOptions(clusterName, clusterPort, members, routeTtl, grpcPort, rpcTimeout, routeCache);
-  }
-
   public RouterOptions withRouteTtl(Duration ttl) {
-    return new RouterOptions(clusterName, clusterPort, clusterMembers, ttl, grpcPort, rpcTimeout, routeCache);
-  }
-
-  public RouterOptions withGrpcPort(int port) {
-    return new RouterOptions(clusterName, clusterPort, clusterMembers, routeTtl, port, rpcTimeout, routeCache);
-  }
-
-  public RouterOptions withRpcTimeout(Duration timeout) {
-    return new RouterOptions(clusterName, clusterPort, clusterMembers, routeTtl, grpcPort, timeout, routeCache);
+    return new RouterOptions(ttl, routeCache);
   }
 
   public RouterOptions withRouteCache(Duration window) {
-    return new RouterOptions(clusterName, clusterPort, clusterMembers, routeTtl, grpcPort, rpcTimeout, window);
+    return new RouterOptions(routeTtl, window);
   }
 }

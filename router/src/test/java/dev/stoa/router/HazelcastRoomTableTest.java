@@ -1,9 +1,10 @@
 package dev.stoa.router;
 
-import static dev.stoa.router.TestFutures.await;
-import static dev.stoa.router.TestFutures.failure;
+import static dev.stoa.cluster.TestFutures.await;
+import static dev.stoa.cluster.TestFutures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stoa.cluster.TestCluster;
 import dev.stoa.common.StoaException;
 import dev.stoa.proto.client.Code;
 import dev.stoa.router.RoomTable.Membership;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class HazelcastRoomTableTest {
   static final Duration TTL = Duration.ofSeconds(90);
+  private static final RouterOptions OPTIONS = RouterOptions.defaults().withRouteTtl(TTL);
   static final AtomicInteger ROOMS = new AtomicInteger();
   static TestCluster cluster;
   static MutableClock clock;
@@ -24,12 +26,12 @@ class HazelcastRoomTableTest {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    cluster = TestCluster.start(2, TTL);
+    cluster = TestCluster.start(2);
     clock = new MutableClock(1_700_000_000_000L);
     tableA = new HazelcastRoomTable(cluster.member(0).node().hazelcast(), cluster.member(0).vertx(),
-        cluster.member(0).options(), clock);
+        OPTIONS, clock);
     tableB = new HazelcastRoomTable(cluster.member(1).node().hazelcast(), cluster.member(1).vertx(),
-        cluster.member(1).options(), clock);
+        OPTIONS, clock);
   }
 
   @AfterAll

@@ -1,11 +1,12 @@
 package dev.stoa.router;
 
-import static dev.stoa.router.TestFutures.await;
-import static dev.stoa.router.TestFutures.eventually;
-import static dev.stoa.router.TestFutures.failure;
+import static dev.stoa.cluster.TestFutures.await;
+import static dev.stoa.cluster.TestFutures.eventually;
+import static dev.stoa.cluster.TestFutures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.map.IMap;
+import dev.stoa.cluster.TestCluster;
 import dev.stoa.common.StoaException;
 import dev.stoa.proto.client.Code;
 import dev.stoa.proto.internal.Route;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 class HazelcastRouteTableTest {
   static final Duration TTL = Duration.ofSeconds(90);
+  private static final RouterOptions OPTIONS = RouterOptions.defaults().withRouteTtl(TTL);
   static final AtomicInteger USERS = new AtomicInteger();
   static TestCluster cluster;
   static MutableClock clock;
@@ -32,7 +34,7 @@ class HazelcastRouteTableTest {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    cluster = TestCluster.start(2, TTL);
+    cluster = TestCluster.start(2);
     clock = new MutableClock(1_700_000_000_000L);
     tableA = table(cluster.member(0), clock);
     tableB = table(cluster.member(1), clock);
@@ -44,7 +46,7 @@ class HazelcastRouteTableTest {
   }
 
   static HazelcastRouteTable table(TestCluster.Member m, MutableClock clock) {
-    return new HazelcastRouteTable(m.node().hazelcast(), m.vertx(), m.options(), clock);
+    return new HazelcastRouteTable(m.node().hazelcast(), m.vertx(), OPTIONS, clock);
   }
 
   static String newUser() {
@@ -126,7 +128,7 @@ class HazelcastRouteTableTest {
   void withTheCacheOffEveryLookupAsksTheCluster() throws Exception {
     TestCluster.Member m = cluster.member(1);
     HazelcastRouteTable uncached = new HazelcastRouteTable(m.node().hazelcast(), m.vertx(),
-        m.options().withRouteCache(Duration.ZERO), clock);
+        OPTIONS.withRouteCache(Duration.ZERO), clock);
     String user = newUser();
     await(tableA.register(user, route(31, "gw-a")));
     assertThat(connIds(await(uncached.lookup(user)))).containsExactly(31L);
@@ -236,7 +238,7 @@ class HazelcastRouteTableTest {
   void hazelcastExpiresAUserNobodyTouchesAgain() throws Exception {
     TestCluster.Member m = cluster.member(1);
     // short, yet long enough that the lookup right after the register cannot find the route expired
-    RouterOptions shortTtl = m.options().withRouteTtl(Duration.ofSeconds(3));
+    RouterOptions shortTtl = OPTIONS.withRouteTtl(Duration.ofSeconds(3));
     HazelcastRouteTable table = new HazelcastRouteTable(m.node().hazelcast(), m.vertx(), shortTtl);
     String user = newUser();
     await(table.register(user, route(1, "gw-a")));

@@ -2,8 +2,8 @@ package dev.stoa.state;
 
 import dev.stoa.common.Lifecycle;
 import dev.stoa.router.RoomTable;
-import dev.stoa.router.ServiceDirectory;
-import dev.stoa.router.ServiceDirectory.Role;
+import dev.stoa.cluster.ServiceDirectory;
+import dev.stoa.cluster.ServiceDirectory.Role;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

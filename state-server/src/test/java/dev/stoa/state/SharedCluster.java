@@ -1,8 +1,9 @@
 package dev.stoa.state;
 
 import dev.stoa.common.config.NodeOptions;
-import dev.stoa.router.ClusterNode;
-import dev.stoa.router.ClusterSecret;
+import dev.stoa.cluster.ClusterNode;
+import dev.stoa.cluster.ClusterOptions;
+import dev.stoa.cluster.ClusterSecret;
 import dev.stoa.router.HazelcastRoomTable;
 import dev.stoa.router.RouterOptions;
 import io.vertx.core.Vertx;
@@ -21,14 +22,13 @@ import java.util.concurrent.TimeUnit;
 final class SharedCluster {
   private static Vertx vertx;
   private static ClusterNode node;
-  private static RouterOptions options;
 
   private SharedCluster() {}
 
   /** A room table on the shared member whose memberships expire after {@code routeTtl}. */
   static synchronized HazelcastRoomTable roomTable(Duration routeTtl) throws Exception {
     if (node == null) {
-      options = RouterOptions.defaults().withClusterName("stoa-state-test-" + UUID.randomUUID())
+      ClusterOptions options = ClusterOptions.defaults().withClusterName("stoa-state-test-" + UUID.randomUUID())
           .withClusterPort(freePort()).withClusterMembers(java.util.List.of())
           .withRpcTimeout(Duration.ofSeconds(5));
       vertx = Vertx.vertx();
@@ -42,7 +42,7 @@ final class SharedCluster {
         vertx.close();
       }, "stoa-test-cluster-shutdown"));
     }
-    return new HazelcastRoomTable(node.hazelcast(), vertx, options.withRouteTtl(routeTtl));
+    return new HazelcastRoomTable(node.hazelcast(), vertx, RouterOptions.defaults().withRouteTtl(routeTtl));
   }
 
   private static int freePort() throws IOException {

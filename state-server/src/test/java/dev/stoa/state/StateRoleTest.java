@@ -13,7 +13,7 @@ import dev.stoa.proto.internal.RoomMembership;
 import dev.stoa.proto.internal.Rooms;
 import dev.stoa.proto.internal.State;
 import dev.stoa.proto.internal.Writer;
-import dev.stoa.router.ServiceDirectory;
+import dev.stoa.cluster.ServiceDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;

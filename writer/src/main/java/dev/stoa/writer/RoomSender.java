@@ -7,7 +7,7 @@ import dev.stoa.proto.internal.AppendRequest;
 import dev.stoa.proto.internal.AppendResult;
 import dev.stoa.proto.internal.SendResult;
 import dev.stoa.router.RoomTable;
-import dev.stoa.router.ServiceDirectory;
+import dev.stoa.cluster.ServiceDirectory;
 import dev.stoa.writer.impl.ValidSend;
 import io.vertx.core.Future;
 

@@ -6,7 +6,7 @@ import dev.stoa.proto.internal.PushRequest;
 import dev.stoa.proto.internal.Route;
 import dev.stoa.proto.internal.State;
 import dev.stoa.router.RouteTable;
-import dev.stoa.router.ServiceDirectory;
+import dev.stoa.cluster.ServiceDirectory;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import java.util.ArrayList;

@@ -2,10 +2,10 @@ package dev.stoa.writer;
 
 import dev.stoa.common.Lifecycle;
 import dev.stoa.kv.KvStore;
-import dev.stoa.router.HostedService;
+import dev.stoa.cluster.HostedService;
 import dev.stoa.router.RoomTable;
 import dev.stoa.router.RouteTable;
-import dev.stoa.router.ServiceDirectory;
+import dev.stoa.cluster.ServiceDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;

@@ -20,7 +20,7 @@ import dev.stoa.proto.internal.State;
 import dev.stoa.proto.internal.Writer;
 import dev.stoa.router.RoomTable;
 import dev.stoa.router.RouteTable;
-import dev.stoa.router.ServiceDirectory;
+import dev.stoa.cluster.ServiceDirectory;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -10,7 +10,7 @@ import dev.stoa.kv.RocksDbKvStore;
 import dev.stoa.proto.client.Code;
 import dev.stoa.proto.internal.SendResult;
 import dev.stoa.proto.internal.Writer;
-import dev.stoa.router.ServiceDirectory;
+import dev.stoa.cluster.ServiceDirectory;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -23,7 +23,7 @@ import dev.stoa.proto.internal.State;
 import dev.stoa.proto.internal.SendRequest;
 import dev.stoa.proto.internal.SyncRequest;
 import dev.stoa.router.RoomTable;
-import dev.stoa.router.ServiceDirectory;
+import dev.stoa.cluster.ServiceDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.VertxException;
 import java.io.IOException;
