@@ -1,5 +1,6 @@
 package dev.stoa.bench;
 
+import dev.stoa.cluster.Role;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stoa.common.config.Config;
@@ -37,7 +38,7 @@ class StoaTargetTest {
     vertx = Vertx.vertx();
     Map<String, String> settings = Map.of("data.dir", dir.toString(), "http.port", "0", "tcp.port", "0",
         "admin.secret", SECRET, "cluster.name", "bench-test-" + UUID.randomUUID());
-    node = new StoaNode(Config.of(StoaNode.KEYS, settings), EnumSet.allOf(StoaNode.Role.class),
+    node = new StoaNode(Config.of(StoaNode.KEYS, settings), EnumSet.allOf(Role.class),
         new PrintStream(OutputStream.nullOutputStream()));
     node.start().await(60, TimeUnit.SECONDS);
   }

@@ -17,25 +17,19 @@ import dev.stoa.common.Lifecycle;
 import dev.stoa.common.StoaException;
 import dev.stoa.common.config.NodeOptions;
 import dev.stoa.proto.client.Code;
-import dev.stoa.proto.internal.Gateway;
-import dev.stoa.proto.internal.Index;
-import dev.stoa.proto.internal.Reader;
-import dev.stoa.proto.internal.Rooms;
-import dev.stoa.proto.internal.State;
-import dev.stoa.proto.internal.Writer;
 import dev.stoa.cluster.impl.Announcement;
 import dev.stoa.cluster.impl.AnnouncementCache;
 import dev.stoa.cluster.impl.CallerCheck;
 import dev.stoa.cluster.impl.GrpcCalls;
+import dev.stoa.cluster.impl.Invoker;
+import dev.stoa.cluster.impl.ServiceHost;
 import dev.stoa.cluster.internal.HazelcastFutures;
-import dev.stoa.cluster.impl.HostedServices;
-import dev.stoa.cluster.impl.LateBound;
-import dev.stoa.cluster.impl.RemoteBindings;
 import dev.stoa.cluster.impl.RemoveIfValue;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.server.GrpcProtocol;
@@ -46,14 +40,12 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -62,26 +54,27 @@ import java.util.logging.Logger;
  *
  * <p>Each process runs one gRPC server (Vert.x {@link GrpcServer}, HTTP/2 only, on a server bound to
  * the internal address {@link NodeOptions#internalHost()}:{@link ClusterOptions#grpcPort()}) that
- * serves the Writer, Reader, State, Gateway, Index and Rooms services by forwarding to the instance
- * of that role registered here, so a process hosts at most one instance per role. Every request
+ * serves every declared service ({@link Services#ALL}, each a {@link ServiceKind}) by forwarding to
+ * the instance of that service registered here, so a process hosts at most one instance per
+ * service. Every request
  * passes {@link CallerCheck} first: a call without this cluster's credential (derived from the
  * node's {@link ClusterSecret}) reaches no service; every call made through the directory
  * carries it. {@link #register} announces the instance in the Hazelcast
- * map {@value #MAP_NAME}: key {@code <role>/<instanceId>} (role lower-case), value
+ * map {@value #MAP_NAME}: key {@code <service>/<instanceId>} ({@link ServiceKind#name()}), value
  * {@code <host>:<port>|<memberUuid>} naming this process's gRPC endpoint and Hazelcast member.
  * {@link #unregister} and {@link #stop} withdraw the entries (only if still theirs). Entries of a
  * member that is no longer in the cluster are ignored at once and deleted by the oldest member
  * (with the member's {@link EmbeddedStoreClaim}).
  *
  * <p>Lookups never block: they read a local copy of the map kept by entry events and re-read in
- * full every {@value #RESYNC_MILLIS} ms. Resolution: an instance hosted in this process is
- * returned as the object itself; a remote one as a gRPC client of the same interface (cached per
- * endpoint, each call with the {@link ClusterOptions#rpcTimeout()} deadline). A remote failure
- * arrives as the {@link StoaException} the remote instance failed with; an unreachable endpoint
- * as UNAVAILABLE. {@link #writer()} and {@link #reader()} without a local instance return a
- * late-bound object that picks an announced instance per call (round robin), failing
- * UNAVAILABLE while none is announced: keep it. Do not keep what {@link #state} and
- * {@link #gateway} return; ask again per use.
+ * full every {@value #RESYNC_MILLIS} ms. Resolution: an instance hosted in this process is bound
+ * directly (its calls go to the object itself); a remote one as a gRPC client of the same
+ * interface (cached per endpoint and service, each call with the {@link ClusterOptions#rpcTimeout()}
+ * deadline). Both bindings complete a call on the caller's context. A remote failure arrives as
+ * the {@link StoaException} the remote instance failed with; an unreachable endpoint as
+ * UNAVAILABLE. {@link #any} picks an instance per call (this process's own, else round robin),
+ * failing UNAVAILABLE while none is announced: keep it. Do not keep what {@link #find} returns;
+ * ask again per use.
  *
  * <p>Start after the {@link ClusterNode}, stop before it. Thread-safe.
  */
@@ -90,19 +83,21 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
   public static final long RESYNC_MILLIS = 5_000;
   private static final Logger LOG = Logger.getLogger(ClusterDirectory.class.getName());
 
-  private record Hosted(String instanceId, Object service, Announcement announcement) {}
+  /** An instance hosted here: itself, its binding for callers here ({@code local}) and its announcement. */
+  private record Hosted(String instanceId, Object service, Object local, Announcement announcement) {}
+
+  private record Endpoint(String address, String service) {}
 
   private final Vertx vertx;
   private final ClusterNode node;
   private final ClusterOptions options;
   private final NodeOptions nodeOptions;
-  private final Map<Role, Hosted> hosted = new ConcurrentHashMap<>();
+  private final List<ServiceKind<?>> served;
+  private final Map<ServiceKind<?>, Hosted> hosted = new ConcurrentHashMap<>();
+  private final Map<ServiceKind<?>, Object> anyOf = new ConcurrentHashMap<>();
   private final AnnouncementCache cache = new AnnouncementCache(System::nanoTime);
-  private final Map<String, RemoteBindings> remotes = new ConcurrentHashMap<>();
+  private final Map<Endpoint, Object> remotes = new ConcurrentHashMap<>();
   private final AtomicInteger rotation = new AtomicInteger();
-  private final Writer anyWriter = LateBound.writer(this::resolveWriter);
-  private final Reader anyReader = LateBound.reader(this::resolveReader);
-  private final Index anyIndex = LateBound.index(this::resolveIndex);
 
   private volatile boolean running;
   private HazelcastInstance hazelcast;
@@ -113,7 +108,15 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
   private UUID membershipListenerId;
   private volatile long resyncTimer = -1;
 
+  /** A directory serving every service of {@link Services#ALL}. */
   public ClusterDirectory(Vertx vertx, ClusterNode node, ClusterOptions options, NodeOptions nodeOptions) {
+    this(vertx, node, options, nodeOptions, Services.ALL);
+  }
+
+  /** A directory serving the services {@code served} (each process of a cluster must serve the same). */
+  public ClusterDirectory(Vertx vertx, ClusterNode node, ClusterOptions options, NodeOptions nodeOptions,
+      List<ServiceKind<?>> served) {
+    this.served = List.copyOf(served);
     this.vertx = vertx;
     this.node = node;
     this.options = options;
@@ -135,7 +138,12 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
         .removeEnabledProtocol(GrpcProtocol.TRANSCODING)
         .removeEnabledProtocol(GrpcProtocol.WEB)
         .removeEnabledProtocol(GrpcProtocol.WEB_TEXT));
-    HostedServices.all(this::hostedService).forEach(grpc::addService);
+    for (ServiceKind<?> kind : served) {
+      new ServiceHost(kind.name(), () -> {
+        Hosted h = hosted.get(kind);
+        return h == null ? null : h.service();
+      }).bind(grpc, kind.calls());
+    }
     calls = new GrpcCalls(GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true)),
         options.rpcTimeout(), credential);
     HttpServerOptions serverOptions = new HttpServerOptions().setHost(nodeOptions.internalHost())
@@ -170,7 +178,7 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
       vertx.cancelTimer(resyncTimer);
     }
     List<Future<Void>> withdrawals = new ArrayList<>();
-    for (Map.Entry<Role, Hosted> e : hosted.entrySet()) {
+    for (Map.Entry<ServiceKind<?>, Hosted> e : hosted.entrySet()) {
       withdrawals.add(withdraw(e.getValue().announcement()).otherwiseEmpty());
     }
     hosted.clear();
@@ -205,38 +213,41 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
   }
 
   @Override
-  public Future<Void> register(Role role, String instanceId, Object service) {
+  public <T> Future<Void> register(ServiceKind<T> kind, String instanceId, T service) {
     if (!running) {
       return Future.failedFuture(new IllegalStateException("service directory not started (register "
-          + role + " '" + instanceId + "')"));
+          + kind + " '" + instanceId + "')"));
     }
     try {
       Ids.requireId("instanceId", instanceId);
     } catch (StoaException e) {
       return Future.failedFuture(e);
     }
-    Class<?> type = typeOf(role);
-    if (!type.isInstance(service)) {
-      return Future.failedFuture(new IllegalArgumentException(role + " instance '" + instanceId + "' must implement "
-          + type.getName() + ", got " + (service == null ? "null" : service.getClass().getName())));
+    if (!served.contains(kind)) {
+      return Future.failedFuture(new IllegalArgumentException("service '" + kind + "' is not served by this directory"
+          + " (declare it in Services)"));
     }
-    Announcement a = new Announcement(role, instanceId, nodeOptions.internalHost(), grpcPort(),
+    if (!kind.type().isInstance(service)) {
+      return Future.failedFuture(new IllegalArgumentException(kind + " instance '" + instanceId + "' must implement "
+          + kind.type().getName() + ", got " + (service == null ? "null" : service.getClass().getName())));
+    }
+    Announcement a = new Announcement(kind.name(), instanceId, nodeOptions.internalHost(), grpcPort(),
         hazelcast.getCluster().getLocalMember().getUuid());
-    Hosted mine = new Hosted(instanceId, service, a);
-    Hosted other = hosted.compute(role, (r, prev) -> prev == null || prev.instanceId().equals(instanceId) ? mine : prev);
+    Hosted mine = new Hosted(instanceId, service, kind.local(service), a);
+    Hosted other = hosted.compute(kind, (k, prev) -> prev == null || prev.instanceId().equals(instanceId) ? mine : prev);
     if (other != mine) {
-      return Future.failedFuture(new IllegalStateException("this process already hosts " + role + " '"
-          + other.instanceId() + "'; it can host one instance per role, so '" + instanceId + "' was not registered"));
+      return Future.failedFuture(new IllegalStateException("this process already hosts " + kind + " '"
+          + other.instanceId() + "'; it can host one instance per service, so '" + instanceId + "' was not registered"));
     }
     cache.put(a.key(), a.value());
     return HazelcastFutures.adapt(vertx, () -> "service directory: announce " + a.key(), services.setAsync(a.key(), a.value()))
-        .onFailure(err -> hosted.remove(role, mine));
+        .onFailure(err -> hosted.remove(kind, mine));
   }
 
   @Override
-  public Future<Void> unregister(Role role, String instanceId) {
-    Hosted h = hosted.get(role);
-    if (h == null || !h.instanceId().equals(instanceId) || !hosted.remove(role, h)) {
+  public Future<Void> unregister(ServiceKind<?> kind, String instanceId) {
+    Hosted h = hosted.get(kind);
+    if (h == null || !h.instanceId().equals(instanceId) || !hosted.remove(kind, h)) {
       return Future.succeededFuture();
     }
     cache.remove(h.announcement().key());
@@ -244,126 +255,86 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
   }
 
   @Override
-  public Writer writer() {
-    Hosted h = hosted.get(Role.WRITER);
-    return h != null ? (Writer) h.service() : anyWriter;
+  public <T> T any(ServiceKind<T> kind) {
+    return kind.type().cast(anyOf.computeIfAbsent(kind, k -> kind.bind(
+        (call, request) -> resolveAny(kind).invoke(call, request), "any " + kind.description())));
   }
 
   @Override
-  public boolean writerInProcess() {
-    return hosted.get(Role.WRITER) != null;
+  public <T> Optional<T> find(ServiceKind<T> kind, String instanceId) {
+    Hosted h = hosted.get(kind);
+    if (h != null && h.instanceId().equals(instanceId)) {
+      return Optional.of(kind.type().cast(h.local()));
+    }
+    return liveAnnouncement(kind, instanceId).map(a -> remote(kind, a));
   }
 
   @Override
-  public Reader reader() {
-    Hosted h = hosted.get(Role.READER);
-    return h != null ? (Reader) h.service() : anyReader;
-  }
-
-  @Override
-  public Index index() {
-    Hosted h = hosted.get(Role.INDEX);
-    return h != null ? (Index) h.service() : anyIndex;
-  }
-
-  @Override
-  public Optional<Rooms> rooms(String stateServerId) {
-    return find(Role.ROOMS, stateServerId, Rooms.class, RemoteBindings::rooms);
-  }
-
-  @Override
-  public Optional<State> state(String stateServerId) {
-    return find(Role.STATE, stateServerId, State.class, RemoteBindings::state);
-  }
-
-  @Override
-  public Optional<Gateway> gateway(String gatewayId) {
-    return find(Role.GATEWAY, gatewayId, Gateway.class, RemoteBindings::gateway);
-  }
-
-  @Override
-  public Optional<String> incarnation(Role role, String instanceId) {
-    Hosted h = hosted.get(role);
+  public Optional<String> incarnation(ServiceKind<?> kind, String instanceId) {
+    Hosted h = hosted.get(kind);
     if (h != null && h.instanceId().equals(instanceId)) {
       return running ? Optional.of(hazelcast.getCluster().getLocalMember().getUuid().toString()) : Optional.empty();
     }
-    return liveAnnouncement(role, instanceId).map(a -> a.member().toString());
+    return liveAnnouncement(kind, instanceId).map(a -> a.member().toString());
   }
 
   @Override
-  public Optional<String> pickStateServer(long connId) {
-    Hosted h = hosted.get(Role.STATE);
+  public Optional<String> pick(ServiceKind<?> kind, long key) {
+    Hosted h = hosted.get(kind);
     if (h != null) {
       return Optional.of(h.instanceId());
     }
-    List<Announcement> live = live(Role.STATE);
+    List<Announcement> live = live(kind);
     if (live.isEmpty()) {
       return Optional.empty();
     }
-    int spread = (int) ((connId * 0x9E3779B97F4A7C15L) >>> 32);
+    int spread = (int) ((key * 0x9E3779B97F4A7C15L) >>> 32);
     return Optional.of(live.get(Math.floorMod(spread, live.size())).instanceId());
   }
 
   @Override
-  public List<String> announced(Role role) {
+  public List<String> announced(ServiceKind<?> kind) {
     Set<String> ids = new HashSet<>();
-    live(role).forEach(a -> ids.add(a.instanceId()));
-    Hosted h = hosted.get(role);
+    live(kind).forEach(a -> ids.add(a.instanceId()));
+    Hosted h = hosted.get(kind);
     if (h != null) {
       ids.add(h.instanceId());
     }
     return ids.stream().sorted().toList();
   }
 
-  private Writer resolveWriter() {
-    Hosted h = hosted.get(Role.WRITER);
-    return h != null ? (Writer) h.service() : remote(pickAny(Role.WRITER)).writer();
-  }
-
-  private Reader resolveReader() {
-    Hosted h = hosted.get(Role.READER);
-    return h != null ? (Reader) h.service() : remote(pickAny(Role.READER)).reader();
-  }
-
-  private Index resolveIndex() {
-    Hosted h = hosted.get(Role.INDEX);
-    return h != null ? (Index) h.service() : remote(pickAny(Role.INDEX)).index();
-  }
-
-  private Announcement pickAny(Role role) {
-    List<Announcement> live = live(role);
+  /** Where a call of {@link #any} goes now: the instance here, else a live one elsewhere (round robin). */
+  private Invoker resolveAny(ServiceKind<?> kind) {
+    Hosted h = hosted.get(kind);
+    if (h != null) {
+      return kind.direct(h.service());
+    }
+    List<Announcement> live = live(kind);
     if (live.isEmpty()) {
-      throw new StoaException(Code.UNAVAILABLE, "no " + role.name().toLowerCase(Locale.ROOT)
-          + " is announced in the cluster");
+      return (call, request) -> Future.failedFuture(new StoaException(Code.UNAVAILABLE, "no "
+          + kind.description() + " is announced in the cluster"));
     }
-    return live.get(Math.floorMod(rotation.getAndIncrement(), live.size()));
+    Announcement a = live.get(Math.floorMod(rotation.getAndIncrement(), live.size()));
+    return remoteInvoker(kind, a);
   }
 
-  private <T> Optional<T> find(Role role, String instanceId, Class<T> type, Function<RemoteBindings, T> binding) {
-    Hosted h = hosted.get(role);
-    if (h != null && h.instanceId().equals(instanceId)) {
-      return Optional.of(type.cast(h.service()));
-    }
-    return liveAnnouncement(role, instanceId).map(a -> binding.apply(remote(a)));
-  }
-
-  /** The announcement of {@code instanceId} of {@code role} if its member is in the cluster. */
-  private Optional<Announcement> liveAnnouncement(Role role, String instanceId) {
+  /** The announcement of {@code instanceId} of {@code kind} if its member is in the cluster. */
+  private Optional<Announcement> liveAnnouncement(ServiceKind<?> kind, String instanceId) {
     if (instanceId == null || !running) {
       return Optional.empty();
     }
-    Announcement a = cache.get(Announcement.key(role, instanceId));
+    Announcement a = cache.get(Announcement.key(kind.name(), instanceId));
     return a == null || !liveMembers().contains(a.member()) ? Optional.empty() : Optional.of(a);
   }
 
-  /** Announced instances of {@code role} whose member is in the cluster, by instance id. */
-  private List<Announcement> live(Role role) {
+  /** Announced instances of {@code kind} whose member is in the cluster, by instance id. */
+  private List<Announcement> live(ServiceKind<?> kind) {
     if (!running) {
       return List.of();
     }
     Set<UUID> members = liveMembers();
     return cache.all().stream()
-        .filter(a -> a.role() == role && members.contains(a.member()))
+        .filter(a -> a.service().equals(kind.name()) && members.contains(a.member()))
         .sorted(Comparator.comparing(Announcement::instanceId))
         .toList();
   }
@@ -376,13 +347,17 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
     return uuids;
   }
 
-  private RemoteBindings remote(Announcement a) {
-    return remotes.computeIfAbsent(a.address(), addr -> new RemoteBindings(calls, a.host(), a.port()));
+  /** The gRPC client of {@code kind} at the endpoint of {@code a}, cached per (endpoint, service). */
+  private <T> T remote(ServiceKind<T> kind, Announcement a) {
+    return kind.type().cast(remotes.computeIfAbsent(new Endpoint(a.address(), kind.name()),
+        e -> kind.bind(remoteInvoker(kind, a), kind.description() + " at " + a.address())));
   }
 
-  private Object hostedService(Role role) {
-    Hosted h = hosted.get(role);
-    return h == null ? null : h.service();
+  private Invoker remoteInvoker(ServiceKind<?> kind, Announcement a) {
+    SocketAddress to = SocketAddress.inetSocketAddress(a.port(), a.host());
+    String what = kind.description() + " at " + a.address();
+    GrpcCalls grpc = calls;
+    return (call, request) -> grpc.call(to, what, call, request);
   }
 
   private Future<Void> withdraw(Announcement a) {
@@ -414,21 +389,10 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
           cache.reconcile(read, startedAt);
           Set<String> addresses = new HashSet<>();
           cache.all().forEach(a -> addresses.add(a.address()));
-          remotes.keySet().retainAll(addresses);
+          remotes.keySet().removeIf(e -> !addresses.contains(e.address()));
         })
         .onFailure(err -> LOG.log(Level.FINE, err.getMessage(), err))
         .onComplete(ignored -> scheduleResync());
-  }
-
-  private static Class<?> typeOf(Role role) {
-    return switch (role) {
-      case WRITER -> Writer.class;
-      case READER -> Reader.class;
-      case STATE -> State.class;
-      case GATEWAY -> Gateway.class;
-      case INDEX -> Index.class;
-      case ROOMS -> Rooms.class;
-    };
   }
 
   private final class EntryEvents implements EntryAddedListener<String, String>,

@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 
 /**
  * One role's service object hosted in the {@link ServiceDirectory} for the lifetime of the role:
- * {@link #start()} builds it and registers it under (role, instanceId); {@link #stop()} withdraws
+ * {@link #start()} builds it and registers it under (service, instanceId); {@link #stop()} withdraws
  * it and then closes it on a worker (closing may block: it drains queues and joins threads). A
  * failed registration closes what was built. Start and stop are called once each, from the
  * composition root.
@@ -17,16 +17,16 @@ import java.util.function.Supplier;
 public final class HostedService<T extends AutoCloseable> implements Lifecycle {
   private final Vertx vertx;
   private final ServiceDirectory directory;
-  private final ServiceDirectory.Role role;
+  private final ServiceKind<? super T> kind;
   private final String instanceId;
   private final Supplier<T> factory;
   private volatile T service;
 
-  public HostedService(Vertx vertx, ServiceDirectory directory, ServiceDirectory.Role role, String instanceId,
+  public HostedService(Vertx vertx, ServiceDirectory directory, ServiceKind<? super T> kind, String instanceId,
       Supplier<T> factory) {
     this.vertx = vertx;
     this.directory = directory;
-    this.role = role;
+    this.kind = kind;
     this.instanceId = instanceId;
     this.factory = factory;
   }
@@ -34,7 +34,7 @@ public final class HostedService<T extends AutoCloseable> implements Lifecycle {
   @Override
   public Future<Void> start() {
     if (service != null) {
-      return Future.failedFuture(new IllegalStateException(role + " " + instanceId + " already started"));
+      return Future.failedFuture(new IllegalStateException(kind + " " + instanceId + " already started"));
     }
     T built;
     try {
@@ -43,7 +43,7 @@ public final class HostedService<T extends AutoCloseable> implements Lifecycle {
       return Future.failedFuture(e);
     }
     service = built;
-    return directory.register(role, instanceId, built)
+    return directory.register(kind, instanceId, built)
         .recover(e -> closeService().transform(ignored -> Future.failedFuture(e)));
   }
 
@@ -52,7 +52,7 @@ public final class HostedService<T extends AutoCloseable> implements Lifecycle {
     if (service == null) {
       return Future.succeededFuture();
     }
-    return directory.unregister(role, instanceId)
+    return directory.unregister(kind, instanceId)
         .transform(unregistered -> closeService().compose(closed -> unregistered.failed()
             ? Future.<Void>failedFuture(unregistered.cause())
             : Future.<Void>succeededFuture()));

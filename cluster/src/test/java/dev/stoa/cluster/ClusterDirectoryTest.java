@@ -24,7 +24,7 @@ import dev.stoa.proto.internal.SendRequest;
 import dev.stoa.proto.internal.SendResult;
 import dev.stoa.proto.internal.State;
 import dev.stoa.proto.internal.Writer;
-import dev.stoa.cluster.ServiceDirectory.Role;
+
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.Arrays;
@@ -63,7 +63,7 @@ class ClusterDirectoryTest {
   @AfterEach
   void withdrawEverything() throws Exception {
     for (ClusterDirectory d : List.of(dirA, dirB)) {
-      for (Role role : Role.values()) {
+      for (ServiceKind<?> role : Services.ALL) {
         for (String id : d.announced(role)) {
           await(d.unregister(role, id));
         }
@@ -71,7 +71,7 @@ class ClusterDirectoryTest {
     }
     // the other member learns of a withdrawal by an event: wait for it, so that the next test does
     // not start with the last one's instances still in a directory's view
-    eventually("every withdrawal seen by both directories", VISIBLE_WITHIN, () -> Arrays.stream(Role.values())
+    eventually("every withdrawal seen by both directories", VISIBLE_WITHIN, () -> Services.ALL.stream()
         .allMatch(role -> dirA.announced(role).isEmpty() && dirB.announced(role).isEmpty()));
   }
 
@@ -131,18 +131,19 @@ class ClusterDirectoryTest {
         .setSend(Send.newBuilder().setClientMsgId("c-1").setSessionId("user:bob").setBody(body)).build();
   }
 
-  static void awaitVisible(ClusterDirectory d, Role role, String id) throws InterruptedException {
+  static void awaitVisible(ClusterDirectory d, ServiceKind<?> role, String id) throws InterruptedException {
     eventually(role + " '" + id + "' visible", VISIBLE_WITHIN, () -> d.announced(role).contains(id));
   }
 
   @Test
   void aRemoteWriterIsReachedOverGrpc() throws Exception {
     EchoWriter writer = new EchoWriter("writer on A");
-    await(dirA.register(Role.WRITER, "w-a", writer));
-    awaitVisible(dirB, Role.WRITER, "w-a");
+    await(dirA.register(Services.WRITER, "w-a", writer));
+    awaitVisible(dirB, Services.WRITER, "w-a");
 
-    assertThat(dirA.writer()).as("local: the object itself").isSameAs(writer);
-    Writer remote = dirB.writer();
+    assertThat(await(dirA.any(Services.WRITER).send(sendRequest("hello"))).getError())
+        .as("local: the call reaches the object itself").isEqualTo("writer on A");
+    Writer remote = dirB.any(Services.WRITER);
     assertThat(remote).isNotSameAs(writer);
     SendResult result = await(remote.send(sendRequest("hello")));
     assertThat(result.getError()).isEqualTo("writer on A");
@@ -154,47 +155,50 @@ class ClusterDirectoryTest {
 
   @Test
   void aRemoteFailureArrivesWithItsCodeAndMessage() throws Exception {
-    await(dirA.register(Role.WRITER, "w-a", new EchoWriter("A")));
-    awaitVisible(dirB, Role.WRITER, "w-a");
+    await(dirA.register(Services.WRITER, "w-a", new EchoWriter("A")));
+    awaitVisible(dirB, Services.WRITER, "w-a");
 
-    Throwable forbidden = failure(dirB.writer().send(sendRequest("forbidden")));
+    Throwable forbidden = failure(dirB.any(Services.WRITER).send(sendRequest("forbidden")));
     assertThat(forbidden).isInstanceOf(StoaException.class)
         .hasMessage("sessionId: alice is not a member of group:g1");
     assertThat(((StoaException) forbidden).code()).isEqualTo(Code.FORBIDDEN);
 
-    Throwable bug = failure(dirB.writer().send(sendRequest("throw")));
+    Throwable bug = failure(dirB.any(Services.WRITER).send(sendRequest("throw")));
     assertThat(((StoaException) bug).code()).isEqualTo(Code.INTERNAL);
     assertThat(bug).hasMessageContaining("writer bug");
   }
 
   @Test
   void writerAndReaderFailUnavailableWhileNoneIsAnnounced() throws Exception {
-    Writer kept = dirB.writer();
+    Writer kept = dirB.any(Services.WRITER);
     Throwable err = failure(kept.send(sendRequest("hi")));
     assertThat(err).isInstanceOf(StoaException.class).hasMessage("no writer is announced in the cluster");
     assertThat(((StoaException) err).code()).isEqualTo(Code.UNAVAILABLE);
-    Throwable readerErr = failure(dirA.reader().pull(PullRequest.getDefaultInstance()));
+    Throwable readerErr = failure(dirA.any(Services.READER).pull(PullRequest.getDefaultInstance()));
     assertThat(((StoaException) readerErr).code()).isEqualTo(Code.UNAVAILABLE);
     assertThat(readerErr).hasMessage("no reader is announced in the cluster");
 
     // the writer kept while none was announced follows a writer announced later
-    await(dirA.register(Role.WRITER, "w-late", new EchoWriter("late")));
-    awaitVisible(dirB, Role.WRITER, "w-late");
+    await(dirA.register(Services.WRITER, "w-late", new EchoWriter("late")));
+    awaitVisible(dirB, Services.WRITER, "w-late");
     assertThat(await(kept.send(sendRequest("hi"))).getError()).isEqualTo("late");
 
-    await(dirA.unregister(Role.WRITER, "w-late"));
-    eventually("withdrawn writer gone", VISIBLE_WITHIN, () -> dirB.announced(Role.WRITER).isEmpty());
+    await(dirA.unregister(Services.WRITER, "w-late"));
+    eventually("withdrawn writer gone", VISIBLE_WITHIN, () -> dirB.announced(Services.WRITER).isEmpty());
     assertThat(((StoaException) failure(kept.send(sendRequest("hi")))).code()).isEqualTo(Code.UNAVAILABLE);
   }
 
   @Test
   void stateIsLocalWhereHostedAndRemoteElsewhere() throws Exception {
     RecordingState stateA = new RecordingState();
-    await(dirA.register(Role.STATE, "ss-a", stateA));
-    awaitVisible(dirB, Role.STATE, "ss-a");
+    await(dirA.register(Services.STATE, "ss-a", stateA));
+    awaitVisible(dirB, Services.STATE, "ss-a");
 
-    assertThat(dirA.state("ss-a")).containsSame(stateA);
-    Optional<State> remote = dirB.state("ss-a");
+    Connection attach = Connection.newBuilder().setConnId(5).setGatewayId("gw").build();
+    await(dirA.find(Services.STATE, "ss-a").orElseThrow().attach(attach));
+    assertThat(stateA.calls).as("local: the call reaches the object itself").containsExactly(attach);
+    stateA.calls.clear();
+    Optional<State> remote = dirB.find(Services.STATE, "ss-a");
     assertThat(remote).isPresent();
     assertThat(remote.get()).isNotSameAs(stateA);
     PushRequest push = PushRequest.newBuilder().addConnIds(5)
@@ -204,24 +208,24 @@ class ClusterDirectoryTest {
     await(remote.get().ack(ack));
     assertThat(stateA.calls).containsExactly(push, ack);
 
-    assertThat(dirB.state("unknown")).isEmpty();
-    assertThat(dirA.state("unknown")).isEmpty();
-    assertThat(dirB.gateway("ss-a")).as("ids are per role").isEmpty();
+    assertThat(dirB.find(Services.STATE, "unknown")).isEmpty();
+    assertThat(dirA.find(Services.STATE, "unknown")).isEmpty();
+    assertThat(dirB.find(Services.GATEWAY, "ss-a")).as("ids are per role").isEmpty();
   }
 
   @Test
   void pickStateServerPrefersTheLocalOneAndOtherwiseHashes() throws Exception {
-    assertThat(dirB.pickStateServer(1)).isEmpty();
-    await(dirA.register(Role.STATE, "ss-a", new RecordingState()));
-    awaitVisible(dirB, Role.STATE, "ss-a");
+    assertThat(dirB.pick(Services.STATE, 1)).isEmpty();
+    await(dirA.register(Services.STATE, "ss-a", new RecordingState()));
+    awaitVisible(dirB, Services.STATE, "ss-a");
     for (long conn = 0; conn < 20; conn++) {
-      assertThat(dirB.pickStateServer(conn)).contains("ss-a");
+      assertThat(dirB.pick(Services.STATE, conn)).contains("ss-a");
     }
-    await(dirB.register(Role.STATE, "ss-b", new RecordingState()));
-    awaitVisible(dirA, Role.STATE, "ss-b");
+    await(dirB.register(Services.STATE, "ss-b", new RecordingState()));
+    awaitVisible(dirA, Services.STATE, "ss-b");
     for (long conn = 0; conn < 20; conn++) {
-      assertThat(dirB.pickStateServer(conn)).contains("ss-b");
-      assertThat(dirA.pickStateServer(conn)).contains("ss-a");
+      assertThat(dirB.pick(Services.STATE, conn)).contains("ss-b");
+      assertThat(dirA.pick(Services.STATE, conn)).contains("ss-a");
     }
   }
 
@@ -230,14 +234,14 @@ class ClusterDirectoryTest {
     TestCluster.Member c = cluster.add();
     ClusterDirectory dirC = directory(c);
     try {
-      await(dirA.register(Role.STATE, "ss-a", new RecordingState()));
-      await(dirB.register(Role.STATE, "ss-b", new RecordingState()));
-      awaitVisible(dirC, Role.STATE, "ss-a");
-      awaitVisible(dirC, Role.STATE, "ss-b");
+      await(dirA.register(Services.STATE, "ss-a", new RecordingState()));
+      await(dirB.register(Services.STATE, "ss-b", new RecordingState()));
+      awaitVisible(dirC, Services.STATE, "ss-a");
+      awaitVisible(dirC, Services.STATE, "ss-b");
       long toA = 0;
       for (long conn = 0; conn < 1_000; conn++) {
-        String picked = dirC.pickStateServer(conn).orElseThrow();
-        assertThat(dirC.pickStateServer(conn)).as("stable for one conn").contains(picked);
+        String picked = dirC.pick(Services.STATE, conn).orElseThrow();
+        assertThat(dirC.pick(Services.STATE, conn)).as("stable for one conn").contains(picked);
         toA += picked.equals("ss-a") ? 1 : 0;
       }
       assertThat(toA).isBetween(350L, 650L);
@@ -251,61 +255,64 @@ class ClusterDirectoryTest {
   void aRemoteGatewayIsReachedOverGrpc() throws Exception {
     Gateway gateway = request -> Future.succeededFuture(
         DeliverReply.newBuilder().addAllClosedConnIds(request.getConnIdsList()).build());
-    await(dirB.register(Role.GATEWAY, "gw-b", gateway));
-    awaitVisible(dirA, Role.GATEWAY, "gw-b");
-    assertThat(dirB.gateway("gw-b")).containsSame(gateway);
+    await(dirB.register(Services.GATEWAY, "gw-b", gateway));
+    awaitVisible(dirA, Services.GATEWAY, "gw-b");
     DeliverRequest deliver = DeliverRequest.newBuilder().addConnIds(3).addConnIds(4)
         .setFrame(Frame.getDefaultInstance()).build();
-    assertThat(await(dirA.gateway("gw-b").orElseThrow().deliver(deliver)).getClosedConnIdsList())
+    assertThat(await(dirB.find(Services.GATEWAY, "gw-b").orElseThrow().deliver(deliver)).getClosedConnIdsList())
+        .as("local").containsExactly(3L, 4L);
+    assertThat(await(dirA.find(Services.GATEWAY, "gw-b").orElseThrow().deliver(deliver)).getClosedConnIdsList())
         .containsExactly(3L, 4L);
   }
 
   @Test
   void theAnnouncementNamesTheEndpointAndTheMember() throws Exception {
-    await(dirA.register(Role.READER, "r-a", new dev.stoa.proto.internal.ReaderService()));
+    await(dirA.register(Services.READER, "r-a", new dev.stoa.proto.internal.ReaderService()));
     IMap<String, String> services = cluster.member(1).node().hazelcast().getMap(ClusterDirectory.MAP_NAME);
     String uuid = cluster.member(0).node().hazelcast().getCluster().getLocalMember().getUuid().toString();
     assertThat(dirA.grpcPort()).isPositive();
     assertThat(services.get("reader/r-a")).isEqualTo("127.0.0.1:" + dirA.grpcPort() + "|" + uuid);
-    await(dirA.unregister(Role.READER, "r-a"));
+    await(dirA.unregister(Services.READER, "r-a"));
     assertThat(services.containsKey("reader/r-a")).isFalse();
   }
 
   @Test
   void registrationsAreValidated() throws Exception {
-    Throwable wrongType = failure(dirA.register(Role.STATE, "ss-x", new EchoWriter("x")));
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    ServiceKind<Object> untyped = (ServiceKind) Services.STATE;
+    Throwable wrongType = failure(dirA.register(untyped, "ss-x", new EchoWriter("x")));
     assertThat(wrongType).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("must implement " + State.class.getName());
-    Throwable badId = failure(dirA.register(Role.WRITER, "has space", new EchoWriter("x")));
+    Throwable badId = failure(dirA.register(Services.WRITER, "has space", new EchoWriter("x")));
     assertThat(((StoaException) badId).code()).isEqualTo(Code.BAD_REQUEST);
     assertThat(badId).hasMessageContaining("instanceId");
 
-    await(dirA.register(Role.WRITER, "w-1", new EchoWriter("1")));
-    Throwable second = failure(dirA.register(Role.WRITER, "w-2", new EchoWriter("2")));
+    await(dirA.register(Services.WRITER, "w-1", new EchoWriter("1")));
+    Throwable second = failure(dirA.register(Services.WRITER, "w-2", new EchoWriter("2")));
     assertThat(second).isInstanceOf(IllegalStateException.class).hasMessageContaining("'w-1'");
     EchoWriter replacement = new EchoWriter("1b");
-    await(dirA.register(Role.WRITER, "w-1", replacement));
-    assertThat(dirA.writer()).isSameAs(replacement);
+    await(dirA.register(Services.WRITER, "w-1", replacement));
+    assertThat(await(dirA.any(Services.WRITER).send(sendRequest("x"))).getError()).isEqualTo("1b");
   }
 
   @Test
   void servicesOfAMemberThatLeftAreNoLongerResolved() throws Exception {
     TestCluster.Member c = cluster.add();
     ClusterDirectory dirC = directory(c);
-    await(dirC.register(Role.WRITER, "w-c", new EchoWriter("C")));
-    await(dirC.register(Role.STATE, "ss-c", new RecordingState()));
-    awaitVisible(dirB, Role.WRITER, "w-c");
-    awaitVisible(dirB, Role.STATE, "ss-c");
-    assertThat(await(dirB.writer().send(sendRequest("x"))).getError()).isEqualTo("C");
+    await(dirC.register(Services.WRITER, "w-c", new EchoWriter("C")));
+    await(dirC.register(Services.STATE, "ss-c", new RecordingState()));
+    awaitVisible(dirB, Services.WRITER, "w-c");
+    awaitVisible(dirB, Services.STATE, "ss-c");
+    assertThat(await(dirB.any(Services.WRITER).send(sendRequest("x"))).getError()).isEqualTo("C");
 
     // GIVEN C's member leaves without withdrawing (its directory is never stopped)
     cluster.stop(c);
 
     // THEN B stops resolving C's instances and the oldest member deletes C's entries
-    eventually("C's writer dropped", VISIBLE_WITHIN, () -> dirB.announced(Role.WRITER).isEmpty());
-    assertThat(dirB.state("ss-c")).isEmpty();
-    assertThat(dirB.pickStateServer(1)).isEmpty();
-    assertThat(((StoaException) failure(dirB.writer().send(sendRequest("x")))).code()).isEqualTo(Code.UNAVAILABLE);
+    eventually("C's writer dropped", VISIBLE_WITHIN, () -> dirB.announced(Services.WRITER).isEmpty());
+    assertThat(dirB.find(Services.STATE, "ss-c")).isEmpty();
+    assertThat(dirB.pick(Services.STATE, 1)).isEmpty();
+    assertThat(((StoaException) failure(dirB.any(Services.WRITER).send(sendRequest("x")))).code()).isEqualTo(Code.UNAVAILABLE);
     IMap<String, String> services = cluster.member(0).node().hazelcast().getMap(ClusterDirectory.MAP_NAME);
     eventually("C's entries deleted", VISIBLE_WITHIN,
         () -> !services.containsKey("writer/w-c") && !services.containsKey("state/ss-c"));
@@ -316,12 +323,12 @@ class ClusterDirectoryTest {
     TestCluster.Member d = cluster.add();
     ClusterDirectory dirD = directory(d);
     try {
-      await(dirD.register(Role.GATEWAY, "gw-d", (Gateway) r -> Future.succeededFuture(DeliverReply.getDefaultInstance())));
-      awaitVisible(dirA, Role.GATEWAY, "gw-d");
+      await(dirD.register(Services.GATEWAY, "gw-d", (Gateway) r -> Future.succeededFuture(DeliverReply.getDefaultInstance())));
+      awaitVisible(dirA, Services.GATEWAY, "gw-d");
       await(dirD.stop());
       IMap<String, String> services = cluster.member(0).node().hazelcast().getMap(ClusterDirectory.MAP_NAME);
       assertThat(services.containsKey("gateway/gw-d")).isFalse();
-      eventually("gw-d gone from A", VISIBLE_WITHIN, () -> dirA.gateway("gw-d").isEmpty());
+      eventually("gw-d gone from A", VISIBLE_WITHIN, () -> dirA.find(Services.GATEWAY, "gw-d").isEmpty());
     } finally {
       cluster.stop(d);
     }

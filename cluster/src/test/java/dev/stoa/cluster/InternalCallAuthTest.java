@@ -13,10 +13,11 @@ import dev.stoa.proto.internal.SendRequest;
 import dev.stoa.proto.internal.SendResult;
 import dev.stoa.proto.internal.Writer;
 import dev.stoa.proto.internal.WriterGrpcClient;
-import dev.stoa.cluster.ServiceDirectory.Role;
+
 import dev.stoa.cluster.impl.CallerCheck;
 import dev.stoa.cluster.impl.GrpcCalls;
-import dev.stoa.cluster.impl.RemoteBindings;
+import dev.stoa.proto.internal.WriterGrpcClient;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.core.Future;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
@@ -56,7 +57,7 @@ class InternalCallAuthTest {
     TestCluster.Member m = cluster.member(0);
     directory = new ClusterDirectory(m.vertx(), m.node(), m.options(), m.nodeOptions());
     await(directory.start());
-    await(directory.register(Role.WRITER, "w1", COUNTING));
+    await(directory.register(Services.WRITER, "w1", COUNTING));
     client = GrpcClient.client(m.vertx());
   }
 
@@ -140,7 +141,9 @@ class InternalCallAuthTest {
     GrpcCalls foreign = new GrpcCalls(GrpcClient.client(cluster.member(0).vertx()), Duration.ofSeconds(10),
         ClusterSecret.of("another-cluster-secret").grpcCredential());
     try {
-      Writer writer = new RemoteBindings(foreign, "127.0.0.1", directory.grpcPort()).writer();
+      SocketAddress to = SocketAddress.inetSocketAddress(directory.grpcPort(), "127.0.0.1");
+      Writer writer = request -> foreign.unary(to, "writer at 127.0.0.1:" + directory.grpcPort(),
+          WriterGrpcClient.Send, request);
 
       StoaException e = (StoaException) failure(writer.send(send("foreign")));
 

@@ -1,5 +1,6 @@
 package dev.stoa.gateway;
 
+import dev.stoa.cluster.Services;
 import dev.stoa.common.Ids;
 import dev.stoa.common.Lifecycle;
 import dev.stoa.common.metrics.Metrics;
@@ -43,7 +44,7 @@ import java.util.logging.Logger;
  * binds the HTTP server (HTTP API, {@code /health}, {@code /metrics} and the WebSocket
  * {@code /v1/ws}) and the TCP server, one instance per event loop on each port, starts the route
  * heartbeat and announces this object in the {@link ServiceDirectory} as
- * {@link ServiceDirectory.Role#GATEWAY} under {@code gatewayId}, so state servers push through
+ * {@link Services#GATEWAY} under {@code gatewayId}, so state servers push through
  * {@link #deliver}. {@link #stop()} withdraws the announcement, kicks and closes every connection
  * (each is detached from its state server and removed from the route table) and closes the
  * servers. Start and stop once each. Thread-safe; {@link #deliver} may be called from any thread.
@@ -116,7 +117,7 @@ public final class GatewayServer implements Gateway, Lifecycle {
     return deploy(options.httpPort(), httpPort,
             (port, bound) -> new HttpVerticle(gw, api, sessions, httpCap, port, bound))
         .compose(v -> deploy(options.tcpPort(), tcpPort, (port, bound) -> new TcpVerticle(gw, sessions, port, bound)))
-        .compose(v -> directory.register(ServiceDirectory.Role.GATEWAY, gatewayId, this))
+        .compose(v -> directory.register(Services.GATEWAY, gatewayId, this))
         .onSuccess(v -> {
           registered = true;
           RouteHeartbeat beat = new RouteHeartbeat(gw);
@@ -157,7 +158,7 @@ public final class GatewayServer implements Gateway, Lifecycle {
       beat.stop();
     }
     Future<Void> withdrawn = registered
-        ? directory.unregister(ServiceDirectory.Role.GATEWAY, gatewayId)
+        ? directory.unregister(Services.GATEWAY, gatewayId)
             .onFailure(e -> LOG.log(Level.WARNING, "could not withdraw gateway " + gatewayId, e))
         : Future.succeededFuture();
     return withdrawn.transform(ignored -> {

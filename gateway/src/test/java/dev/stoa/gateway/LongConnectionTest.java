@@ -26,8 +26,10 @@ import dev.stoa.proto.internal.Connection;
 import dev.stoa.proto.internal.DeliverReply;
 import dev.stoa.proto.internal.DeliverRequest;
 import dev.stoa.proto.internal.Route;
+import dev.stoa.proto.internal.SendRequest;
 import dev.stoa.proto.internal.SendResult;
 import dev.stoa.cluster.ServiceDirectory;
+import dev.stoa.cluster.Services;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VertxException;
@@ -407,7 +409,7 @@ class LongConnectionTest extends GatewayFixture {
   }
 
   @Test
-  void sendsOfOneConnectionReachTheWriterOneAtATimeInOrder() throws Exception {
+  void sendsOfOneConnectionReachTheWriterNumberedInArrivalOrderWithoutWaitingForAnswers() throws Exception {
     start();
     List<Promise<SendResult>> held = new CopyOnWriteArrayList<>();
     directory.writer.behaviour = r -> {
@@ -419,18 +421,46 @@ class LongConnectionTest extends GatewayFixture {
     client.connect(token("alice", "web-1"));
     client.send(send("o-1", "user:bob", "1"));
     client.send(send("o-2", "user:bob", "2"));
-    client.send(send("o-3", "user:bob", "3"));
-    eventually("first send reaches the writer", () -> held.size() == 1);
-    Thread.sleep(100);
-    assertThat(held).as("second send waits for the first").hasSize(1);
-    for (int i = 0; i < 3; i++) {
-      int n = i;
-      eventually("send " + (n + 1) + " reaches the writer", () -> held.size() == n + 1);
+    client.send(send("o-3", "group:g1", "3"));
+    eventually("all three reach the writer before any is answered", () -> held.size() == 3);
+    assertThat(directory.writer.requests).extracting(r -> r.getSend().getClientMsgId())
+        .containsExactly("o-1", "o-2", "o-3");
+    assertThat(directory.writer.requests).extracting(SendRequest::getConnSendSeq).containsExactly(1L, 2L, 3L);
+    for (int i = 2; i >= 0; i--) {
       held.get(i).complete(FakeWriter.ok(directory.writer.requests.get(i)).result());
       assertThat(client.nextFrame().getSendAck().getClientMsgId()).isEqualTo("o-" + (i + 1));
     }
-    assertThat(directory.writer.requests).extracting(r -> r.getSend().getClientMsgId())
-        .containsExactly("o-1", "o-2", "o-3");
+  }
+
+  @Test
+  void whenTheConnectionsWriterChangesTheNextSendWaitsForTheEarlierAnswers() throws Exception {
+    start();
+    List<Promise<SendResult>> held = new CopyOnWriteArrayList<>();
+    directory.writer.behaviour = r -> {
+      Promise<SendResult> p = Promise.promise();
+      held.add(p);
+      return p.future();
+    };
+    FrameClient client = openWs(false);
+    client.connect(token("alice", "web-1"));
+    client.send(send("o-1", "user:bob", "1"));
+    eventually("the first send reaches writer-1", () -> held.size() == 1);
+    directory.writerId = "writer-2";
+    client.send(send("o-2", "user:bob", "2"));
+    client.send(send("o-3", "user:bob", "3"));
+    Thread.sleep(200);
+    assertThat(held).as("writer-2 does not order writer-1's sends: the second waits for the first").hasSize(1);
+    held.get(0).complete(FakeWriter.ok(directory.writer.requests.get(0)).result());
+    assertThat(client.nextFrame().getSendAck().getClientMsgId()).isEqualTo("o-1");
+    eventually("then both go to writer-2 at once", () -> held.size() == 3);
+    assertThat(directory.writer.requests).extracting(SendRequest::getConnSendSeq).containsExactly(1L, 2L, 3L);
+    assertThat(directory.writerCalls).containsExactly("writer-1", "writer-2", "writer-2");
+    assertThat(directory.writer.requests).as("writer-2 is told that send 1 was answered before its run")
+        .extracting(SendRequest::getConnSendsAnswered).containsExactly(0L, 1L, 1L);
+    held.get(1).complete(FakeWriter.ok(directory.writer.requests.get(1)).result());
+    held.get(2).complete(FakeWriter.ok(directory.writer.requests.get(2)).result());
+    assertThat(client.nextFrame().getSendAck().getClientMsgId()).isEqualTo("o-2");
+    assertThat(client.nextFrame().getSendAck().getClientMsgId()).isEqualTo("o-3");
   }
 
   // ---- bad input on an open connection ----
@@ -755,7 +785,7 @@ class LongConnectionTest extends GatewayFixture {
   @Test
   void theGatewayIsAnnouncedAndRefreshesItsRoutes() throws Exception {
     start(Map.of("gateway.heartbeat.seconds", "1"));
-    assertThat(directory.registered.get(ServiceDirectory.Role.GATEWAY + "/gw-test")).isSameAs(server);
+    assertThat(directory.registered.get(Services.GATEWAY + "/gw-test")).isSameAs(server);
     FrameClient client = openWs(false);
     assertThat(client.connect(token("alice", "web-1")).getConnAck().getHeartbeatSeconds()).isEqualTo(1);
 

@@ -27,6 +27,8 @@ import dev.stoa.proto.internal.SyncRequest;
 import dev.stoa.proto.internal.Writer;
 import dev.stoa.router.RouteTable;
 import dev.stoa.cluster.ServiceDirectory;
+import dev.stoa.cluster.ServiceKind;
+import dev.stoa.cluster.Services;
 import io.vertx.core.Future;
 import java.util.Collection;
 import java.util.List;
@@ -204,48 +206,69 @@ final class TestPeers {
     final FakeRooms rooms = new FakeRooms();
     final Map<String, Object> registered = new ConcurrentHashMap<>();
     final List<String> stateServers = new CopyOnWriteArrayList<>(List.of("ss-1"));
+    /** The writer every connection is picked for; any id finds {@link #writer}. */
+    volatile String writerId = "writer-1";
+    /** The writer ids sends were looked up under, in order. */
+    final List<String> writerCalls = new CopyOnWriteArrayList<>();
 
     @Override
-    public Future<Void> register(Role role, String instanceId, Object service) {
-      registered.put(role + "/" + instanceId, service);
+    public <T> Future<Void> register(ServiceKind<T> kind, String instanceId, T service) {
+      registered.put(kind + "/" + instanceId, service);
       return Future.succeededFuture();
     }
 
     @Override
-    public Future<Void> unregister(Role role, String instanceId) {
-      registered.remove(role + "/" + instanceId);
+    public Future<Void> unregister(ServiceKind<?> kind, String instanceId) {
+      registered.remove(kind + "/" + instanceId);
       return Future.succeededFuture();
     }
 
     @Override
-    public Writer writer() {
-      return writer;
+    public <T> T any(ServiceKind<T> kind) {
+      if (kind == Services.WRITER) {
+        return kind.type().cast(writer);
+      }
+      if (kind == Services.READER) {
+        return kind.type().cast(reader);
+      }
+      throw new UnsupportedOperationException(kind + " is not faked here");
     }
 
     @Override
-    public Reader reader() {
-      return reader;
+    public <T> Optional<T> find(ServiceKind<T> kind, String instanceId) {
+      Object found;
+      if (kind == Services.STATE) {
+        found = stateServers.contains(instanceId) ? state : null;
+      } else if (kind == Services.ROOMS) {
+        found = stateServers.contains(instanceId) ? rooms : null;
+      } else if (kind == Services.WRITER) {
+        writerCalls.add(instanceId);
+        found = writer;
+      } else {
+        found = registered.get(kind + "/" + instanceId);
+      }
+      return Optional.ofNullable(found).map(kind.type()::cast);
     }
 
     @Override
-    public Optional<State> state(String stateServerId) {
-      return stateServers.contains(stateServerId) ? Optional.of(state) : Optional.empty();
+    public Optional<String> pick(ServiceKind<?> kind, long key) {
+      if (kind == Services.WRITER) {
+        return Optional.of(writerId);
+      }
+      if (kind != Services.STATE || stateServers.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(stateServers.get((int) Long.remainderUnsigned(key, stateServers.size())));
     }
 
     @Override
-    public Optional<Rooms> rooms(String stateServerId) {
-      return stateServers.contains(stateServerId) ? Optional.of(rooms) : Optional.empty();
+    public List<String> announced(ServiceKind<?> kind) {
+      return kind == Services.STATE || kind == Services.ROOMS ? List.copyOf(stateServers) : List.of();
     }
 
     @Override
-    public Optional<Gateway> gateway(String gatewayId) {
-      return Optional.ofNullable((Gateway) registered.get(Role.GATEWAY + "/" + gatewayId));
-    }
-
-    @Override
-    public Optional<String> pickStateServer(long connId) {
-      return stateServers.isEmpty() ? Optional.empty()
-          : Optional.of(stateServers.get((int) Long.remainderUnsigned(connId, stateServers.size())));
+    public Optional<String> incarnation(ServiceKind<?> kind, String instanceId) {
+      return Optional.empty();
     }
   }
 }

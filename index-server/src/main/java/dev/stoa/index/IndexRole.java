@@ -1,5 +1,6 @@
 package dev.stoa.index;
 
+import dev.stoa.cluster.Services;
 import dev.stoa.common.Lifecycle;
 import dev.stoa.cluster.ServiceDirectory;
 import io.vertx.core.Future;
@@ -10,7 +11,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Composition root of the index-server role: builds an {@link IndexServer}, starts it (replaying
- * every shard log), then announces it as {@link ServiceDirectory.Role#INDEX}; {@link #stop()}
+ * every shard log), then announces it as {@link Services#INDEX}; {@link #stop()}
  * withdraws it first, then closes the logs. Start and stop once each, from the composition root.
  *
  * <p>Threads (each class says them in full): a shard's appends are sequenced on that shard's lane
@@ -34,13 +35,13 @@ public final class IndexRole implements Lifecycle {
 
   @Override
   public Future<Void> start() {
-    return server.start().compose(v -> directory.register(ServiceDirectory.Role.INDEX, server.id(), server)
+    return server.start().compose(v -> directory.register(Services.INDEX, server.id(), server)
         .recover(e -> server.stop().transform(ignored -> Future.failedFuture(e))));
   }
 
   @Override
   public Future<Void> stop() {
-    return directory.unregister(ServiceDirectory.Role.INDEX, server.id())
+    return directory.unregister(Services.INDEX, server.id())
         .transform(unregistered -> server.stop().compose(v -> unregistered.succeeded()
             ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(unregistered.cause())));
   }

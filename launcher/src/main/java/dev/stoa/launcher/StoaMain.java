@@ -1,5 +1,6 @@
 package dev.stoa.launcher;
 
+import dev.stoa.cluster.Role;
 import dev.stoa.common.config.Config;
 import dev.stoa.common.config.ConfigException;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ public final class StoaMain {
     @Unmatched
     List<String> overrides = new ArrayList<>();
 
-    abstract Set<StoaNode.Role> roles();
+    abstract Set<Role> roles();
 
     @Override
     public Integer call() throws Exception {
@@ -82,8 +83,8 @@ public final class StoaMain {
   @Command(name = "standalone", description = "Run every role in one JVM (embedded RocksDB, one Hazelcast member).")
   static final class Standalone extends NodeCommand {
     @Override
-    Set<StoaNode.Role> roles() {
-      return EnumSet.allOf(StoaNode.Role.class);
+    Set<Role> roles() {
+      return EnumSet.allOf(Role.class);
     }
   }
 
@@ -93,11 +94,11 @@ public final class StoaMain {
     String roleList;
 
     @Override
-    Set<StoaNode.Role> roles() {
-      Set<StoaNode.Role> roles = EnumSet.noneOf(StoaNode.Role.class);
+    Set<Role> roles() {
+      Set<Role> roles = EnumSet.noneOf(Role.class);
       for (String name : roleList.split(",")) {
         try {
-          roles.add(StoaNode.Role.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+          roles.add(Role.valueOf(name.trim().toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
           throw new CommandLine.ParameterException(new CommandLine(this),
               "unknown role '" + name.trim() + "'; roles are gateway, writer, reader, state, index");

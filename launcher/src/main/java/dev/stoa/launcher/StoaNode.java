@@ -16,6 +16,8 @@ import dev.stoa.reader.ReaderRole;
 import dev.stoa.cluster.ClusterDirectory;
 import dev.stoa.cluster.ClusterNode;
 import dev.stoa.cluster.ClusterOptions;
+import dev.stoa.cluster.Role;
+import dev.stoa.cluster.ServiceDirectory;
 import dev.stoa.cluster.ClusterSecret;
 import dev.stoa.cluster.EmbeddedStoreClaim;
 import dev.stoa.router.HazelcastRoomTable;
@@ -49,9 +51,6 @@ import java.util.stream.Stream;
 public final class StoaNode implements Lifecycle {
   private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(StoaNode.class.getName());
 
-  /** The roles a process can host. */
-  public enum Role { GATEWAY, WRITER, READER, STATE, INDEX }
-
   /** Every config key any role of a node reads. */
   public static final List<ConfigKey<?>> KEYS = Stream.of(
           NodeOptions.KEYS, ClusterOptions.KEYS, RouterOptions.KEYS, WriterOptions.KEYS, ReaderOptions.KEYS,
@@ -69,6 +68,7 @@ public final class StoaNode implements Lifecycle {
   private Vertx vertx;
   private volatile KvStore kv;
   private GatewayServer gateway;
+  private volatile ClusterDirectory directory;
 
   public StoaNode(Config config, Set<Role> roles, PrintStream out) {
     this.config = config;
@@ -100,6 +100,7 @@ public final class StoaNode implements Lifecycle {
     }
     ClusterNode cluster = new ClusterNode(vertx, clusterOptions, node, clusterSecret);
     ClusterDirectory directory = new ClusterDirectory(vertx, cluster, clusterOptions, node);
+    this.directory = directory;
     boolean hasStore = roles.contains(Role.WRITER) || roles.contains(Role.READER);
     Path kvDir = node.dataDir().resolve("kv");
     // Phases that need nothing of each other run side by side: RocksDB opens while Hazelcast
@@ -198,6 +199,11 @@ public final class StoaNode implements Lifecycle {
   /** The gateway of this node, or null when it hosts none (tests read its bound ports). */
   public GatewayServer gateway() {
     return gateway;
+  }
+
+  /** This node's service directory (tests call its services through it), or null before {@link #start()}. */
+  public ServiceDirectory directory() {
+    return directory;
   }
 
   public String nodeId() {

@@ -1,5 +1,6 @@
 package dev.stoa.launcher;
 
+import dev.stoa.cluster.Role;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,7 +22,7 @@ class NodeIdentityTest {
   private StoaNode node(Map<String, String> overrides) {
     java.util.Map<String, String> all = new java.util.HashMap<>(overrides);
     all.put("data.dir", dir.toString());
-    return new StoaNode(Config.of(StoaNode.KEYS, all), EnumSet.of(StoaNode.Role.STATE),
+    return new StoaNode(Config.of(StoaNode.KEYS, all), EnumSet.of(Role.STATE),
         new PrintStream(OutputStream.nullOutputStream()));
   }
 

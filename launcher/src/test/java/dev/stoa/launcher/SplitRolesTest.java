@@ -1,5 +1,6 @@
 package dev.stoa.launcher;
 
+import dev.stoa.cluster.Role;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stoa.common.config.Config;
@@ -47,11 +48,11 @@ class SplitRolesTest {
     int[] ports = {freePort(), freePort(), freePort()};
     members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
     clusterName = cluster;
-    storage = TestNode.start(EnumSet.of(StoaNode.Role.WRITER, StoaNode.Role.READER), dir.resolve("storage"), cluster,
+    storage = TestNode.start(EnumSet.of(Role.WRITER, Role.READER), dir.resolve("storage"), cluster,
         Map.of("cluster.members", members, "cluster.port", Integer.toString(ports[0]), "cluster.secret", SECRET));
-    state = TestNode.start(EnumSet.of(StoaNode.Role.STATE), dir.resolve("state"), cluster,
+    state = TestNode.start(EnumSet.of(Role.STATE), dir.resolve("state"), cluster,
         Map.of("cluster.members", members, "cluster.port", Integer.toString(ports[1]), "cluster.secret", SECRET));
-    gateway = TestNode.start(EnumSet.of(StoaNode.Role.GATEWAY), dir.resolve("gateway"), cluster,
+    gateway = TestNode.start(EnumSet.of(Role.GATEWAY), dir.resolve("gateway"), cluster,
         Map.of("cluster.members", members, "cluster.port", Integer.toString(ports[2]), "cluster.secret", SECRET));
   }
 
@@ -73,7 +74,7 @@ class SplitRolesTest {
 
   @Test
   void aSecondWriterOrReaderOnItsOwnEmbeddedStoreIsRefusedAtStartSayingWhy() {
-    for (StoaNode.Role role : EnumSet.of(StoaNode.Role.WRITER, StoaNode.Role.READER)) {
+    for (Role role : EnumSet.of(Role.WRITER, Role.READER)) {
       Map<String, String> settings = new HashMap<>();
       settings.put("data.dir", dir.resolve("second-" + role).toString());
       settings.put("cluster.name", clusterName);
@@ -111,8 +112,8 @@ class SplitRolesTest {
     first.put("cluster.port", Integer.toString(freePort()));
     Map<String, String> second = new HashMap<>(capped);
     second.put("cluster.port", Integer.toString(freePort()));
-    try (TestNode gw1 = TestNode.start(EnumSet.of(StoaNode.Role.GATEWAY), dir.resolve("capped-1"), clusterName, first);
-        TestNode gw2 = TestNode.start(EnumSet.of(StoaNode.Role.GATEWAY), dir.resolve("capped-2"), clusterName, second)) {
+    try (TestNode gw1 = TestNode.start(EnumSet.of(Role.GATEWAY), dir.resolve("capped-1"), clusterName, first);
+        TestNode gw2 = TestNode.start(EnumSet.of(Role.GATEWAY), dir.resolve("capped-2"), clusterName, second)) {
       RawClient phone = connect(gw1, "carol", "phone");
       RawClient tablet = connect(gw2, "carol", "tablet");
       RawClient laptop = connect(gw1, "carol", "laptop");

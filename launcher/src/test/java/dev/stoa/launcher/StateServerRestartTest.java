@@ -1,5 +1,6 @@
 package dev.stoa.launcher;
 
+import dev.stoa.cluster.Role;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
@@ -51,8 +52,8 @@ class StateServerRestartTest {
     try (ChildNode state = new ChildNode(dir.resolve("state"), "state", clusterFlags)) {
       state.start(vertx);
       // a short heartbeat: the gateway looks for restarted state servers at every beat
-      try (TestNode rest = TestNode.start(EnumSet.of(StoaNode.Role.GATEWAY, StoaNode.Role.WRITER,
-          StoaNode.Role.READER, StoaNode.Role.INDEX), dir.resolve("rest"), cluster, Map.of("cluster.members", members,
+      try (TestNode rest = TestNode.start(EnumSet.of(Role.GATEWAY, Role.WRITER,
+          Role.READER, Role.INDEX), dir.resolve("rest"), cluster, Map.of("cluster.members", members,
           "cluster.port", Integer.toString(gatewayPort), "cluster.secret", SECRET,
           "gateway.heartbeat.seconds", "1"));
           RawClient bob = connectOnceTheStateServerIsAnnounced(rest, "bob", "phone");

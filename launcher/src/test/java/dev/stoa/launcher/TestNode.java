@@ -1,5 +1,6 @@
 package dev.stoa.launcher;
 
+import dev.stoa.cluster.Role;
 import dev.stoa.common.config.Config;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,10 +39,10 @@ final class TestNode implements AutoCloseable {
   }
 
   static TestNode standalone(Path dataDir, Map<String, String> overrides) {
-    return start(EnumSet.allOf(StoaNode.Role.class), dataDir, "stoa-test-" + UUID.randomUUID(), overrides);
+    return start(EnumSet.allOf(Role.class), dataDir, "stoa-test-" + UUID.randomUUID(), overrides);
   }
 
-  static TestNode start(Set<StoaNode.Role> roles, Path dataDir, String clusterName, Map<String, String> overrides) {
+  static TestNode start(Set<Role> roles, Path dataDir, String clusterName, Map<String, String> overrides) {
     Map<String, String> settings = new HashMap<>();
     settings.put("data.dir", dataDir.toString());
     settings.put("http.port", "0");

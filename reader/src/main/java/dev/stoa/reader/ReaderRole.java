@@ -1,5 +1,6 @@
 package dev.stoa.reader;
 
+import dev.stoa.cluster.Services;
 import dev.stoa.common.Lifecycle;
 import dev.stoa.kv.KvStore;
 import dev.stoa.cluster.HostedService;
@@ -10,7 +11,7 @@ import io.vertx.core.Vertx;
 
 /**
  * The reader role's composition root: builds a {@link ReadPipeline} over the KV store and announces
- * it as {@link ServiceDirectory.Role#READER} under {@code instanceId} on {@link #start()};
+ * it as {@link Services#READER} under {@code instanceId} on {@link #start()};
  * {@link #stop()} withdraws it and lets running reads finish. The KV store belongs to the caller
  * and is not closed here. Start and stop once each, from the composition root.
  *
@@ -23,7 +24,7 @@ public final class ReaderRole implements Lifecycle {
 
   public ReaderRole(Vertx vertx, String instanceId, KvStore kv, RoomTable rooms, ServiceDirectory directory,
       ReaderOptions options) {
-    this.hosted = new HostedService<>(vertx, directory, ServiceDirectory.Role.READER, instanceId,
+    this.hosted = new HostedService<>(vertx, directory, Services.READER, instanceId,
         () -> new ReadPipeline(vertx, kv, new RoomReader(rooms, directory), options));
   }
 

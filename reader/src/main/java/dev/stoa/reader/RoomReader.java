@@ -1,5 +1,6 @@
 package dev.stoa.reader;
 
+import dev.stoa.cluster.Services;
 import dev.stoa.common.SessionId;
 import dev.stoa.proto.client.Code;
 import dev.stoa.proto.client.Messages;
@@ -37,7 +38,7 @@ public final class RoomReader {
       }
       ReadRequest request = ReadRequest.newBuilder().setSessionId(session.id()).setAfterSeq(afterSeq)
           .setLimit(limit).build();
-      Index index = directory.index();
+      Index index = directory.any(Services.INDEX);
       return index.read(request).map(r -> r.getCode() != Code.OK
           ? PullResult.newBuilder().setCode(r.getCode()).setError(r.getError()).build()
           : PullResult.newBuilder().setCode(Code.OK).setMessages(Messages.newBuilder()

@@ -12,7 +12,10 @@ import dev.stoa.proto.internal.PullResult;
 import dev.stoa.proto.internal.Reader;
 import dev.stoa.proto.internal.State;
 import dev.stoa.proto.internal.Writer;
+import dev.stoa.cluster.LocalDirectory;
 import dev.stoa.cluster.ServiceDirectory;
+import dev.stoa.cluster.ServiceKind;
+import dev.stoa.cluster.Services;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -30,52 +33,51 @@ class ReaderRoleTest {
 
   /** A hand-written in-memory directory that records registrations. */
   static final class RecordingDirectory implements ServiceDirectory {
+    private static final ServiceDirectory NONE = new LocalDirectory();
     final Map<String, Object> registered = new ConcurrentHashMap<>();
     final List<String> log = new CopyOnWriteArrayList<>();
-    /** The index server {@link #index()} answers with; null: none (the interface default). */
+    /** The index server {@code any(INDEX)} answers with; null: none (calls fail UNAVAILABLE). */
     volatile Index index;
 
     @Override
-    public Index index() {
-      return index != null ? index : ServiceDirectory.super.index();
-    }
-
-    @Override
-    public Future<Void> register(Role role, String instanceId, Object service) {
-      registered.put(role + "/" + instanceId, service);
-      log.add("register " + role + " " + instanceId);
+    public <T> Future<Void> register(ServiceKind<T> kind, String instanceId, T service) {
+      registered.put(kind + "/" + instanceId, service);
+      log.add("register " + kind + " " + instanceId);
       return Future.succeededFuture();
     }
 
     @Override
-    public Future<Void> unregister(Role role, String instanceId) {
-      registered.remove(role + "/" + instanceId);
-      log.add("unregister " + role + " " + instanceId);
+    public Future<Void> unregister(ServiceKind<?> kind, String instanceId) {
+      registered.remove(kind + "/" + instanceId);
+      log.add("unregister " + kind + " " + instanceId);
       return Future.succeededFuture();
     }
 
     @Override
-    public Writer writer() {
-      throw new UnsupportedOperationException();
+    public <T> T any(ServiceKind<T> kind) {
+      if (kind == Services.INDEX) {
+        return index != null ? kind.type().cast(index) : NONE.any(kind);
+      }
+      throw new UnsupportedOperationException(kind + " is not needed by the reader tests");
     }
 
     @Override
-    public Reader reader() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Optional<State> state(String stateServerId) {
+    public <T> Optional<T> find(ServiceKind<T> kind, String instanceId) {
       return Optional.empty();
     }
 
     @Override
-    public Optional<Gateway> gateway(String gatewayId) {
+    public Optional<String> pick(ServiceKind<?> kind, long key) {
       return Optional.empty();
     }
 
     @Override
-    public Optional<String> pickStateServer(long connId) {
+    public List<String> announced(ServiceKind<?> kind) {
+      return List.of();
+    }
+
+    @Override
+    public Optional<String> incarnation(ServiceKind<?> kind, String instanceId) {
       return Optional.empty();
     }
   }
@@ -89,7 +91,7 @@ class ReaderRoleTest {
       ReaderRole role = new ReaderRole(vertx, "r1", kv, new MemoryRooms(), directory, ReaderOptions.defaults());
       ReadPipelineTest.await(role.start());
 
-      Object registered = directory.registered.get(ServiceDirectory.Role.READER + "/r1");
+      Object registered = directory.registered.get(Services.READER + "/r1");
       assertThat(registered).isInstanceOf(Reader.class).isSameAs(role.pipeline());
       PullResult empty = ReadPipelineTest.await(((Reader) registered).pull(PullRequest.newBuilder()
           .setUserId("alice").setSessionId("user:bob").build()));
@@ -98,7 +100,7 @@ class ReaderRoleTest {
       assertThat(empty.getMessages().getMessagesList()).isEmpty();
 
       ReadPipelineTest.await(role.stop());
-      assertThat(directory.log).containsExactly("register READER r1", "unregister READER r1");
+      assertThat(directory.log).containsExactly("register reader r1", "unregister reader r1");
       assertThat(role.pipeline()).isNull();
     } finally {
       kv.close();

@@ -122,8 +122,8 @@ public final class RoomFanout implements Rooms, Lifecycle {
    *     starting it (this registers for its detaches)
    * @param roomTable where memberships are published for writers and readers
    * @param index the index server to read rooms from, looked up on every read (in production
-   *     {@code directory::index})
-   * @param gateways resolves a gateway id (in production {@code ServiceDirectory::gateway}); called
+   *     {@code directory.any(Services.INDEX)})
+   * @param gateways resolves a gateway id (in production {@code directory.find(Services.GATEWAY, id)}); called
    *     on the event loop, must not block
    * @param routeTtl the room table's TTL ({@code RouterOptions.routeTtl()}); memberships are
    *     refreshed every third of it

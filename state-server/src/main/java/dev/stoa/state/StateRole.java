@@ -3,7 +3,7 @@ package dev.stoa.state;
 import dev.stoa.common.Lifecycle;
 import dev.stoa.router.RoomTable;
 import dev.stoa.cluster.ServiceDirectory;
-import dev.stoa.cluster.ServiceDirectory.Role;
+import dev.stoa.cluster.Services;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,7 +14,7 @@ import java.time.Duration;
  * Composition root of the state-server role: builds a {@link StateServer} that reaches gateways
  * through the {@link ServiceDirectory} and the {@link RoomFanout} beside it (reading rooms from
  * {@link ServiceDirectory#index()}, publishing memberships in the {@link RoomTable}). {@link #start()}
- * starts the server, then the fan-out, then announces {@link Role#STATE} and {@link Role#ROOMS}
+ * starts the server, then the fan-out, then announces {@link Services#STATE} and {@link Services#ROOMS}
  * under the same id; {@link #stop()} withdraws ROOMS and STATE, then stops the fan-out and the
  * server. A failed start undoes what it did. Call {@link #start()} and {@link #stop()} once each,
  * from the composition root.
@@ -42,16 +42,17 @@ public final class StateRole implements Lifecycle {
       ServiceDirectory directory, RoomTable roomTable, Duration routeTtl) {
     this.stateServerId = stateServerId;
     this.directory = directory;
-    this.server = new StateServer(vertx, stateServerId, dataDir, options, directory::gateway);
-    this.rooms = new RoomFanout(vertx, server, options, roomTable, directory::index, directory::gateway, routeTtl);
+    this.server = new StateServer(vertx, stateServerId, dataDir, options, id -> directory.find(Services.GATEWAY, id));
+    this.rooms = new RoomFanout(vertx, server, options, roomTable, () -> directory.any(Services.INDEX),
+        id -> directory.find(Services.GATEWAY, id), routeTtl);
   }
 
-  /** The state server itself (the object announced as {@link Role#STATE}). */
+  /** The state server itself (the object announced as {@link Services#STATE}). */
   public StateServer server() {
     return server;
   }
 
-  /** The room fan-out (the object announced as {@link Role#ROOMS}). */
+  /** The room fan-out (the object announced as {@link Services#ROOMS}). */
   public RoomFanout rooms() {
     return rooms;
   }
@@ -60,16 +61,16 @@ public final class StateRole implements Lifecycle {
   public Future<Void> start() {
     return server.start()
         .compose(v -> rooms.start().recover(e -> server.stop().transform(ignored -> Future.failedFuture(e))))
-        .compose(v -> directory.register(Role.STATE, stateServerId, server)
-            .compose(x -> directory.register(Role.ROOMS, stateServerId, rooms)
-                .recover(e -> directory.unregister(Role.STATE, stateServerId)
+        .compose(v -> directory.register(Services.STATE, stateServerId, server)
+            .compose(x -> directory.register(Services.ROOMS, stateServerId, rooms)
+                .recover(e -> directory.unregister(Services.STATE, stateServerId)
                     .transform(ignored -> Future.<Void>failedFuture(e))))
             .recover(e -> rooms.stop().eventually(server::stop).transform(ignored -> Future.failedFuture(e))));
   }
 
   @Override
   public Future<Void> stop() {
-    return directory.unregister(Role.ROOMS, stateServerId).transform(roomsOut -> directory.unregister(Role.STATE,
+    return directory.unregister(Services.ROOMS, stateServerId).transform(roomsOut -> directory.unregister(Services.STATE,
         stateServerId)
         .transform(stateOut -> rooms.stop()
             .eventually(server::stop)

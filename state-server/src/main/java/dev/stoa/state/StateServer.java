@@ -89,7 +89,7 @@ public final class StateServer implements State, Lifecycle {
   /**
    * @param stateServerId this server's id in the cluster; also names its file ({@code [A-Za-z0-9_.-]}, ≤ 64)
    * @param dataDir the process data directory; the map goes to {@code dataDir/state/}
-   * @param gateways resolves a gateway id to the gateway (in production {@code ServiceDirectory::gateway});
+   * @param gateways resolves a gateway id to the gateway (in production {@code directory.find(Services.GATEWAY, id)});
    *     called on the lane thread, may block briefly
    */
   public StateServer(Vertx vertx, String stateServerId, Path dataDir, StateOptions options,

@@ -13,7 +13,8 @@ import dev.stoa.proto.internal.RoomMembership;
 import dev.stoa.proto.internal.Rooms;
 import dev.stoa.proto.internal.State;
 import dev.stoa.proto.internal.Writer;
-import dev.stoa.cluster.ServiceDirectory;
+import dev.stoa.cluster.LocalDirectory;
+import dev.stoa.cluster.Services;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -42,19 +43,20 @@ class StateRoleTest {
     LocalDirectory directory = new LocalDirectory();
     RecordingGateway gateway = new RecordingGateway("gw-1");
     InMemoryIndex index = new InMemoryIndex();
-    await(directory.register(ServiceDirectory.Role.GATEWAY, gateway.id, gateway));
+    await(directory.register(Services.GATEWAY, gateway.id, gateway));
     StateRole role = new StateRole(vertx, "role-state-1", dataDir,
         // the first retransmit comes long after the single delivery below is counted, even on a slow machine
         new StateOptions(10_000, 10_000, 1_000, 10), directory, SharedCluster.roomTable(Duration.ofSeconds(90)),
         Duration.ofSeconds(90));
 
     await(role.start());
-    await(directory.register(ServiceDirectory.Role.INDEX, "index-1", index));
+    await(directory.register(Services.INDEX, "index-1", index));
 
-    State state = directory.state("role-state-1").orElseThrow();
-    assertThat(state).isSameAs(role.server());
-    Rooms rooms = directory.rooms("role-state-1").orElseThrow();
-    assertThat(rooms).isSameAs(role.rooms());
+    State state = directory.find(Services.STATE, "role-state-1").orElseThrow();
+    assertThat(directory.announced(Services.STATE)).as("announced; its calls reach role.server() below")
+        .containsExactly("role-state-1");
+    Rooms rooms = directory.find(Services.ROOMS, "role-state-1").orElseThrow();
+    assertThat(directory.announced(Services.ROOMS)).containsExactly("role-state-1");
     await(state.attach(Connection.newBuilder().setConnId(5).setGatewayId("gw-1").build()));
     await(state.push(PushRequest.newBuilder().addConnIds(5)
         .setMessage(Message.newBuilder().setMsgId(9).setSessionId("c2c:a:b")).build()));
@@ -74,64 +76,12 @@ class StateRoleTest {
     assertThat(gateway.deliveries(5, roomMsgId)).hasSize(1);
 
     await(role.stop());
-    assertThat(directory.state("role-state-1")).isEmpty();
-    assertThat(directory.rooms("role-state-1")).isEmpty();
+    assertThat(directory.find(Services.STATE, "role-state-1")).isEmpty();
+    assertThat(directory.find(Services.ROOMS, "role-state-1")).isEmpty();
     assertThat(StateServer.mapFile(dataDir, "role-state-1")).exists();
   }
 
   private static <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
-
-  /** A one-process directory test peer: every role is hosted here and returned as itself. */
-  private static final class LocalDirectory implements ServiceDirectory {
-    private final Map<Role, Map<String, Object>> hosted = new ConcurrentHashMap<>();
-
-    @Override
-    public Future<Void> register(Role role, String instanceId, Object service) {
-      hosted.computeIfAbsent(role, r -> new ConcurrentHashMap<>()).put(instanceId, service);
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<Void> unregister(Role role, String instanceId) {
-      hosted.getOrDefault(role, Map.of()).remove(instanceId);
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Writer writer() {
-      throw new UnsupportedOperationException("no writer in this test");
-    }
-
-    @Override
-    public Reader reader() {
-      throw new UnsupportedOperationException("no reader in this test");
-    }
-
-    @Override
-    public Optional<State> state(String stateServerId) {
-      return Optional.ofNullable((State) hosted.getOrDefault(Role.STATE, Map.of()).get(stateServerId));
-    }
-
-    @Override
-    public Index index() {
-      return (Index) hosted.getOrDefault(Role.INDEX, Map.of()).get("index-1");
-    }
-
-    @Override
-    public Optional<Rooms> rooms(String stateServerId) {
-      return Optional.ofNullable((Rooms) hosted.getOrDefault(Role.ROOMS, Map.of()).get(stateServerId));
-    }
-
-    @Override
-    public Optional<Gateway> gateway(String gatewayId) {
-      return Optional.ofNullable((Gateway) hosted.getOrDefault(Role.GATEWAY, Map.of()).get(gatewayId));
-    }
-
-    @Override
-    public Optional<String> pickStateServer(long connId) {
-      return hosted.getOrDefault(Role.STATE, Map.of()).keySet().stream().findFirst();
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.stoa.writer;
 
+import dev.stoa.cluster.Services;
 import dev.stoa.proto.client.Code;
 import dev.stoa.proto.client.Send;
 import dev.stoa.proto.client.SendAck;
@@ -46,7 +47,7 @@ public final class RoomSender {
           .build();
       Future<AppendResult> appended;
       try {
-        appended = directory.index().append(request);
+        appended = directory.any(Services.INDEX).append(request);
       } catch (RuntimeException e) {
         appended = Future.failedFuture(e);
       }

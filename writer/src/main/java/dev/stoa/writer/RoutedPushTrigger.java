@@ -1,5 +1,6 @@
 package dev.stoa.writer;
 
+import dev.stoa.cluster.Services;
 import dev.stoa.common.metrics.Metrics;
 import dev.stoa.proto.client.Message;
 import dev.stoa.proto.internal.PushRequest;
@@ -84,7 +85,7 @@ public final class RoutedPushTrigger implements PushTrigger {
   private Future<Void> pushTo(String stateServerId, PushRequest request) {
     Message message = request.getMessage();
     List<Long> connIds = request.getConnIdsList();
-    Optional<State> state = stateServerId.isEmpty() ? Optional.empty() : directory.state(stateServerId);
+    Optional<State> state = stateServerId.isEmpty() ? Optional.empty() : directory.find(Services.STATE, stateServerId);
     if (state.isEmpty()) {
       failures.increment();
       LOG.warning("push of msgId " + Long.toUnsignedString(message.getMsgId()) + " in "

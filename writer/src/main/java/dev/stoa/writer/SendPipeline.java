@@ -13,6 +13,7 @@ import dev.stoa.writer.impl.Committer;
 import dev.stoa.writer.impl.DedupKey;
 import dev.stoa.writer.impl.DedupSweeper;
 import dev.stoa.writer.impl.Lane;
+import dev.stoa.writer.impl.SendOrder;
 import dev.stoa.writer.impl.SendValidator;
 import dev.stoa.writer.impl.StorageFaults;
 import dev.stoa.writer.impl.ValidSend;
@@ -51,7 +52,10 @@ import java.util.logging.Logger;
  * anew) and deleted by the {@code DedupSweeper}. A resend arriving while the first is still in progress waits for the first's answer
  * (in-flight map), so concurrent duplicates never both write.
  *
- * <p><b>Order.</b> A session is served by lane {@code floorMod(sessionId.hashCode(), lanes)}, one
+ * <p><b>Order.</b> A connection's sends are taken in the order of their {@code conn_send_seq}
+ * ({@link SendOrder}: whatever order they arrive in, over any binding; a room send is answered
+ * before the connection's next send is taken), so a gateway need not wait for one answer before
+ * handing over the next send. A session is served by lane {@code floorMod(sessionId.hashCode(), lanes)}, one
  * thread sequencing its queue in order and handing each send to one group-commit thread
  * ({@code Committer}) without waiting for the commit; the committer writes in that order, so seq
  * order is arrival order and commit order, and many sends of one session share a durable write.
@@ -65,6 +69,8 @@ import java.util.logging.Logger;
 public final class SendPipeline implements Writer, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(SendPipeline.class.getName());
   private static final long CLOSE_TIMEOUT_MILLIS = 10_000;
+  /** A connection with no send for this long is forgotten by the order (its next send starts it again). */
+  static final long ORDER_IDLE_MILLIS = 600_000;
 
   private final Vertx vertx;
   private final PushTrigger pushTrigger;
@@ -75,6 +81,8 @@ public final class SendPipeline implements Writer, AutoCloseable {
   private final DedupSweeper sweeper;
   private final WriterMetrics metrics = new WriterMetrics();
   private final ConcurrentHashMap<DedupKey, CompletableFuture<SendResult>> inFlight = new ConcurrentHashMap<>();
+  private final SendOrder order;
+  private final long orderSweepTimer;
   private volatile boolean closed;
 
   /**
@@ -107,6 +115,9 @@ public final class SendPipeline implements Writer, AutoCloseable {
     }
     this.sweeper = new DedupSweeper(kv, committer, clock, options.dedupWindowSeconds(), options.dedupSweepBatch(),
         metrics);
+    this.order = new SendOrder(options.orderGapMillis(), (delay, task) -> vertx.setTimer(delay, id -> task.run()),
+        clock::millis, metrics::orderGapSkipped);
+    this.orderSweepTimer = vertx.setPeriodic(ORDER_IDLE_MILLIS, id -> order.forgetIdle(ORDER_IDLE_MILLIS));
     committer.start();
     sweeper.start();
   }
@@ -115,25 +126,49 @@ public final class SendPipeline implements Writer, AutoCloseable {
   public Future<SendResult> send(SendRequest request) {
     long start = System.nanoTime();
     Context context = vertx.getOrCreateContext();
+    if (request.getConnSendSeq() == 0) {
+      return take(request, start, context).answer();
+    }
+    Promise<SendResult> answer = Promise.promise();
+    order.take(request.getConnId(), request.getConnSendSeq(), request.getConnSendsAnswered(), () -> {
+      Taken taken = take(request, start, context);
+      taken.answer().onComplete(answer);
+      return taken.placed();
+    });
+    return answer.future();
+  }
+
+  /**
+   * One send taken in its connection's order: its answer, and {@code placed}, which completes once
+   * the connection's next send may be taken (see {@link SendOrder}).
+   */
+  private record Taken(Future<SendResult> answer, Future<?> placed) {
+    static Taken answered(Future<SendResult> answer) {
+      return new Taken(answer, Future.succeededFuture());
+    }
+  }
+
+  private Taken take(SendRequest request, long start, Context context) {
     ValidSend send;
     try {
       send = validator.validate(request);
     } catch (StoaException e) {
       metrics.rejected(e.code(), start);
-      return Future.succeededFuture(rejection(request, e.code(), e.getMessage()));
+      return Taken.answered(Future.succeededFuture(rejection(request, e.code(), e.getMessage())));
     }
     if (closed) {
       metrics.rejected(Code.UNAVAILABLE, start);
-      return Future.succeededFuture(rejection(request, Code.UNAVAILABLE, "writer: stopping, retry"));
+      return Taken.answered(Future.succeededFuture(rejection(request, Code.UNAVAILABLE, "writer: stopping, retry")));
     }
     if (send.session().kind() == SessionId.Kind.ROOM) {
-      return sendToRoom(request, send, start);
+      Future<SendResult> answer = sendToRoom(request, send, start);
+      return new Taken(answer, answer);
     }
     DedupKey key = send.dedupKey();
     CompletableFuture<SendResult> answer = new CompletableFuture<>();
     CompletableFuture<SendResult> first = inFlight.putIfAbsent(key, answer);
     if (first != null) {
-      return Future.fromCompletionStage(first, context).andThen(ar -> {
+      return Taken.answered(Future.fromCompletionStage(first, context).andThen(ar -> {
         if (ar.succeeded() && ar.result().getAck().getCode() == Code.OK) {
           metrics.duplicate(start);
         } else if (ar.succeeded()) {
@@ -141,7 +176,7 @@ public final class SendPipeline implements Writer, AutoCloseable {
         } else {
           metrics.error(start);
         }
-      });
+      }));
     }
     Lane lane = lanes[Math.floorMod(send.session().id().hashCode(), lanes.length)];
     Promise<SendResult> reply = Promise.promise();
@@ -156,9 +191,9 @@ public final class SendPipeline implements Writer, AutoCloseable {
           + lane.index() + " already holds " + lane.inFlight() + " sends not yet durable (writer.queue.max="
           + lane.queueMax() + ")");
       answer.complete(overloaded);
-      return Future.succeededFuture(overloaded);
+      return Taken.answered(Future.succeededFuture(overloaded));
     }
-    return reply.future();
+    return Taken.answered(reply.future());
   }
 
   /**
@@ -259,6 +294,7 @@ public final class SendPipeline implements Writer, AutoCloseable {
       return;
     }
     closed = true;
+    vertx.cancelTimer(orderSweepTimer);
     try {
       sweeper.close(CLOSE_TIMEOUT_MILLIS);
       for (Lane lane : lanes) {

@@ -20,9 +20,11 @@ import java.util.List;
  *     the same (user, device, clientMsgId); an older record is not honoured (the send is stored
  *     anew) and is deleted by the dedup sweep, which runs once per window
  * @param dedupSweepBatch dedup records the sweep reads per step (one scan, at most one delete batch)
+ * @param orderGapMillis how long a connection's send waits for an earlier one that has not arrived
+ *     before it is taken without it (the earlier one was lost on its way; see {@code SendOrder})
  */
 public record WriterOptions(int bodyMaxBytes, int seqBlockSize, int lanes, int queueMax,
-    int sessionCacheMax, int userCacheMax, int dedupWindowSeconds, int dedupSweepBatch) {
+    int sessionCacheMax, int userCacheMax, int dedupWindowSeconds, int dedupSweepBatch, int orderGapMillis) {
 
   public static final int DEFAULT_BODY_MAX_BYTES = 32768;
   public static final int DEFAULT_SEQ_BLOCK_SIZE = 1000;
@@ -32,6 +34,7 @@ public record WriterOptions(int bodyMaxBytes, int seqBlockSize, int lanes, int q
   public static final int DEFAULT_USER_CACHE_MAX = 100_000;
   public static final int DEFAULT_DEDUP_WINDOW_SECONDS = 86_400;
   public static final int DEFAULT_DEDUP_SWEEP_BATCH = 1000;
+  public static final int DEFAULT_ORDER_GAP_MS = 5000;
 
   public static final ConfigKey<Integer> BODY_MAX_BYTES = ConfigKey.integer("writer.body.max.bytes",
       DEFAULT_BODY_MAX_BYTES, 1, 16 * 1024 * 1024, "largest message body in UTF-8 bytes");
@@ -51,8 +54,12 @@ public record WriterOptions(int bodyMaxBytes, int seqBlockSize, int lanes, int q
   public static final ConfigKey<Integer> DEDUP_SWEEP_BATCH = ConfigKey.integer("writer.dedup.sweep.batch",
       DEFAULT_DEDUP_SWEEP_BATCH, 1, 100_000, "dedup records the expiry sweep reads per step");
 
+  public static final ConfigKey<Integer> ORDER_GAP_MS = ConfigKey.integer("writer.order.gap.ms",
+      DEFAULT_ORDER_GAP_MS, 1, 600_000, "milliseconds a connection's send waits for an earlier send of the"
+          + " connection that has not arrived before it is taken without it");
+
   public static final List<ConfigKey<?>> KEYS = List.of(BODY_MAX_BYTES, SEQ_BLOCK_SIZE, LANES,
-      QUEUE_MAX, SESSION_CACHE_MAX, USER_CACHE_MAX, DEDUP_WINDOW_SECONDS, DEDUP_SWEEP_BATCH);
+      QUEUE_MAX, SESSION_CACHE_MAX, USER_CACHE_MAX, DEDUP_WINDOW_SECONDS, DEDUP_SWEEP_BATCH, ORDER_GAP_MS);
 
   public WriterOptions {
     requireAtLeast("writer.body.max.bytes", bodyMaxBytes, 1);
@@ -63,25 +70,33 @@ public record WriterOptions(int bodyMaxBytes, int seqBlockSize, int lanes, int q
     requireAtLeast("writer.user.cache.max", userCacheMax, 1);
     requireAtLeast("writer.dedup.window.seconds", dedupWindowSeconds, 1);
     requireAtLeast("writer.dedup.sweep.batch", dedupSweepBatch, 1);
+    requireAtLeast("writer.order.gap.ms", orderGapMillis, 1);
+  }
+
+  /** Options of the order above with every other at its default (tests). */
+  public static WriterOptions of(int bodyMaxBytes, int seqBlockSize, int lanes, int queueMax, int sessionCacheMax,
+      int userCacheMax, int dedupWindowSeconds, int dedupSweepBatch) {
+    return new WriterOptions(bodyMaxBytes, seqBlockSize, lanes, queueMax, sessionCacheMax, userCacheMax,
+        dedupWindowSeconds, dedupSweepBatch, DEFAULT_ORDER_GAP_MS);
   }
 
   /** The same options with another dedup window. */
   public WriterOptions withDedupWindowSeconds(int seconds) {
     return new WriterOptions(bodyMaxBytes, seqBlockSize, lanes, queueMax, sessionCacheMax, userCacheMax,
-        seconds, dedupSweepBatch);
+        seconds, dedupSweepBatch, orderGapMillis);
   }
 
   /** The defaults above. */
   public static WriterOptions defaults() {
     return new WriterOptions(DEFAULT_BODY_MAX_BYTES, DEFAULT_SEQ_BLOCK_SIZE, DEFAULT_LANES,
         DEFAULT_QUEUE_MAX, DEFAULT_SESSION_CACHE_MAX, DEFAULT_USER_CACHE_MAX, DEFAULT_DEDUP_WINDOW_SECONDS,
-        DEFAULT_DEDUP_SWEEP_BATCH);
+        DEFAULT_DEDUP_SWEEP_BATCH, DEFAULT_ORDER_GAP_MS);
   }
 
   public static WriterOptions from(Config config) {
     return new WriterOptions(config.get(BODY_MAX_BYTES), config.get(SEQ_BLOCK_SIZE), config.get(LANES),
         config.get(QUEUE_MAX), config.get(SESSION_CACHE_MAX), config.get(USER_CACHE_MAX),
-        config.get(DEDUP_WINDOW_SECONDS), config.get(DEDUP_SWEEP_BATCH));
+        config.get(DEDUP_WINDOW_SECONDS), config.get(DEDUP_SWEEP_BATCH), config.get(ORDER_GAP_MS));
   }
 
   private static void requireAtLeast(String key, int value, int min) {

@@ -1,5 +1,6 @@
 package dev.stoa.writer;
 
+import dev.stoa.cluster.Services;
 import dev.stoa.common.Lifecycle;
 import dev.stoa.kv.KvStore;
 import dev.stoa.cluster.HostedService;
@@ -15,7 +16,7 @@ import java.util.function.LongSupplier;
  * The writer role's composition root: builds a {@link SendPipeline} with a
  * {@link RoutedPushTrigger} over the route table and the service directory and a
  * {@link RoomSender} over the room table and the index servers, and announces it as
- * {@link ServiceDirectory.Role#WRITER} under {@code instanceId} on {@link #start()}. {@link #stop()}
+ * {@link Services#WRITER} under {@code instanceId} on {@link #start()}. {@link #stop()}
  * withdraws it, lets queued sends finish and stops the pipeline's threads. The KV store belongs to
  * the caller (it is shared with the reader in one process) and is not closed here. Start and stop
  * once each, from the composition root.
@@ -30,7 +31,7 @@ public final class WriterRole implements Lifecycle {
 
   public WriterRole(Vertx vertx, String instanceId, KvStore kv, LongSupplier msgIds, RouteTable routes,
       RoomTable rooms, ServiceDirectory directory, WriterOptions options, Clock clock) {
-    this.hosted = new HostedService<>(vertx, directory, ServiceDirectory.Role.WRITER, instanceId,
+    this.hosted = new HostedService<>(vertx, directory, Services.WRITER, instanceId,
         () -> new SendPipeline(vertx, kv, msgIds, new RoutedPushTrigger(routes, directory),
             new RoomSender(rooms, directory), options, clock));
   }

@@ -20,7 +20,10 @@ import dev.stoa.proto.internal.State;
 import dev.stoa.proto.internal.Writer;
 import dev.stoa.router.RoomTable;
 import dev.stoa.router.RouteTable;
+import dev.stoa.cluster.LocalDirectory;
 import dev.stoa.cluster.ServiceDirectory;
+import dev.stoa.cluster.ServiceKind;
+import dev.stoa.cluster.Services;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -156,53 +159,53 @@ final class InMemoryCluster {
   }
 
   static final class Directory implements ServiceDirectory {
+    private static final ServiceDirectory NONE = new LocalDirectory();
     final Map<String, State> states = new ConcurrentHashMap<>();
     volatile Index index;
     final Map<String, Object> registered = new ConcurrentHashMap<>();
     final List<String> log = new CopyOnWriteArrayList<>();
 
     @Override
-    public Future<Void> register(Role role, String instanceId, Object service) {
-      registered.put(role + "/" + instanceId, service);
-      log.add("register " + role + " " + instanceId);
+    public <T> Future<Void> register(ServiceKind<T> kind, String instanceId, T service) {
+      registered.put(kind + "/" + instanceId, service);
+      log.add("register " + kind + " " + instanceId);
       return Future.succeededFuture();
     }
 
     @Override
-    public Future<Void> unregister(Role role, String instanceId) {
-      registered.remove(role + "/" + instanceId);
-      log.add("unregister " + role + " " + instanceId);
+    public Future<Void> unregister(ServiceKind<?> kind, String instanceId) {
+      registered.remove(kind + "/" + instanceId);
+      log.add("unregister " + kind + " " + instanceId);
       return Future.succeededFuture();
     }
 
     @Override
-    public Writer writer() {
-      throw new UnsupportedOperationException("not needed by the writer tests");
+    public <T> T any(ServiceKind<T> kind) {
+      if (kind == Services.INDEX) {
+        return index != null ? kind.type().cast(index) : NONE.any(kind);
+      }
+      throw new UnsupportedOperationException(kind + " is not needed by the writer tests");
     }
 
     @Override
-    public Reader reader() {
-      throw new UnsupportedOperationException("not needed by the writer tests");
+    public <T> Optional<T> find(ServiceKind<T> kind, String instanceId) {
+      return kind == Services.STATE ? Optional.ofNullable(states.get(instanceId)).map(kind.type()::cast)
+          : Optional.empty();
     }
 
     @Override
-    public Index index() {
-      return index != null ? index : ServiceDirectory.super.index();
+    public Optional<String> pick(ServiceKind<?> kind, long key) {
+      return kind == Services.STATE ? states.keySet().stream().findFirst() : Optional.empty();
     }
 
     @Override
-    public Optional<State> state(String stateServerId) {
-      return Optional.ofNullable(states.get(stateServerId));
+    public List<String> announced(ServiceKind<?> kind) {
+      return kind == Services.STATE ? states.keySet().stream().sorted().toList() : List.of();
     }
 
     @Override
-    public Optional<Gateway> gateway(String gatewayId) {
+    public Optional<String> incarnation(ServiceKind<?> kind, String instanceId) {
       return Optional.empty();
-    }
-
-    @Override
-    public Optional<String> pickStateServer(long connId) {
-      return states.keySet().stream().findFirst();
     }
   }
 

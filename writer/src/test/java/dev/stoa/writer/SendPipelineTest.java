@@ -363,7 +363,7 @@ class SendPipelineTest {
   void aFullLaneAnswersUnavailable() throws Exception {
     pipeline.close();
     // one lane that holds at most two sends not yet durable
-    pipeline = newPipeline(new WriterOptions(32768, 1000, 1, 2, 100, 100, 86_400, 1000), pushes);
+    pipeline = newPipeline(WriterOptions.of(32768, 1000, 1, 2, 100, 100, 86_400, 1000), pushes);
     kv.hold();
     Future<SendResult> first = pipeline.send(send("alice", "d", 1, "a-1", "user:bob", "1"));
     assertThat(kv.writeEntered.await(10, TimeUnit.SECONDS)).isTrue();
@@ -450,7 +450,7 @@ class SendPipelineTest {
   @Test
   void theSweepDeletesExpiredDedupRecordsOnlyAndReadsRecordsWithoutSentAtAsExpired() throws Exception {
     pipeline.close();
-    WriterOptions options = new WriterOptions(32768, 1000, 4, 1000, 100, 100, 60, 2); // 2 records per step
+    WriterOptions options = WriterOptions.of(32768, 1000, 4, 1000, 100, 100, 60, 2); // 2 records per step
     pipeline = newPipeline(options, pushes);
     for (int i = 1; i <= 5; i++) {
       sendOk(send("alice", "d", 1, "old-" + i, "user:bob", "" + i));

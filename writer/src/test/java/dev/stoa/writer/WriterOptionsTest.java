@@ -27,7 +27,7 @@ class WriterOptionsTest {
   void badValuesNameTheKey() {
     assertThatThrownBy(() -> Config.of(WriterOptions.KEYS, Map.of("writer.lanes", "0")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("writer.lanes").hasMessageContaining("got 0");
-    assertThatThrownBy(() -> new WriterOptions(1, 0, 1, 1, 1, 1, 1, 1))
+    assertThatThrownBy(() -> WriterOptions.of(1, 0, 1, 1, 1, 1, 1, 1))
         .hasMessage("writer.seq.block.size: must be >= 1, got 0");
     assertThatThrownBy(() -> Config.of(WriterOptions.KEYS, Map.of("writer.dedup.window.seconds", "0")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("writer.dedup.window.seconds");

@@ -10,7 +10,7 @@ import dev.stoa.kv.RocksDbKvStore;
 import dev.stoa.proto.client.Code;
 import dev.stoa.proto.internal.SendResult;
 import dev.stoa.proto.internal.Writer;
-import dev.stoa.cluster.ServiceDirectory;
+import dev.stoa.cluster.Services;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,7 +38,7 @@ class WriterRoleTest {
           WriterOptions.defaults(), Clock.systemUTC());
 
       await(role.start());
-      Object registered = directory.registered.get(ServiceDirectory.Role.WRITER + "/w1");
+      Object registered = directory.registered.get(Services.WRITER + "/w1");
       assertThat(registered).isInstanceOf(Writer.class).isSameAs(role.pipeline());
 
       SendResult r = await(((Writer) registered).send(send("alice", "phone", 1, "a-1", "user:bob", "hi")));
@@ -52,7 +52,7 @@ class WriterRoleTest {
       assertThat(state.pushes.get(0).getMessage().getMsgId()).isEqualTo(r.getAck().getMsgId());
 
       await(role.stop());
-      assertThat(directory.log).containsExactly("register WRITER w1", "unregister WRITER w1");
+      assertThat(directory.log).containsExactly("register writer w1", "unregister writer w1");
       assertThat(role.pipeline()).isNull();
     } finally {
       kv.close();

@@ -52,6 +52,12 @@ public final class GrpcCalls {
         .recover(err -> Future.failedFuture(GrpcErrors.transport(what, err)));
   }
 
+  /** {@link #unary} for a declared call whose request is known only as an Object (the binding's proxy). */
+  @SuppressWarnings("unchecked")
+  public <Req, Resp> Future<Resp> call(SocketAddress address, String what, Unary<?, Req, Resp> call, Object request) {
+    return unary(address, what, call.client(), (Req) request);
+  }
+
   public Future<Void> close() {
     return client.close();
   }

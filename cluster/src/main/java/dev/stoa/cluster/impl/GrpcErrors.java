@@ -1,5 +1,7 @@
 package dev.stoa.cluster.impl;
 
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import dev.stoa.common.StoaException;
 import dev.stoa.proto.client.Code;
 import io.vertx.grpc.common.GrpcStatus;
@@ -12,6 +14,8 @@ import io.vertx.grpc.server.StatusException;
  * become UNAVAILABLE or INTERNAL naming the endpoint. Stateless.
  */
 public final class GrpcErrors {
+  private static final Logger LOG = Logger.getLogger(GrpcErrors.class.getName());
+
   private GrpcErrors() {}
 
   public static GrpcStatus toStatus(Code code) {
@@ -48,7 +52,28 @@ public final class GrpcErrors {
     if (err instanceof StoaException se) {
       return new StatusException(toStatus(se.code()), se.getMessage());
     }
-    return new StatusException(GrpcStatus.INTERNAL, what + " failed: " + err);
+    return new StatusException(GrpcStatus.INTERNAL, failedMessage(what, err));
+  }
+
+  /**
+   * In process: the exception a failure of a service hosted here arrives as, the same the gRPC
+   * binding delivers (a {@code StoaException} as it is, anything else INTERNAL with the message
+   * {@link #toStatusException} sends). Anything but a {@code StoaException} is a bug of the
+   * service and is logged with its stack, once, here.
+   */
+  public static StoaException asAnswer(String what, Throwable err) {
+    if (err instanceof StoaException se) {
+      return se;
+    }
+    if (err instanceof StatusException se) {
+      return fromStatus(what, se.status(), se.message());
+    }
+    return new StoaException(Code.INTERNAL, failedMessage(what, err));
+  }
+
+  private static String failedMessage(String what, Throwable err) {
+    LOG.log(Level.WARNING, what + " failed with an unexpected exception", err);
+    return what + " failed: " + err;
   }
 
   /** Client side: the exception for a non-OK status answered by {@code what}. */

@@ -3,7 +3,7 @@ package dev.stoa.cluster.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.stoa.cluster.ServiceDirectory.Role;
+
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +12,7 @@ class AnnouncementTest {
 
   @Test
   void formatsAndParsesItsMapEntry() {
-    Announcement a = new Announcement(Role.STATE, "ss-1", "10.1.2.3", 4567, MEMBER);
+    Announcement a = new Announcement("state", "ss-1", "10.1.2.3", 4567, MEMBER);
     assertThat(a.key()).isEqualTo("state/ss-1");
     assertThat(a.value()).isEqualTo("10.1.2.3:4567|0b6a3910-d740-47f3-b9cc-ed94b5a61f2f");
     assertThat(Announcement.parse(a.key(), a.value())).isEqualTo(a);
@@ -28,7 +28,8 @@ class AnnouncementTest {
   @Test
   void rejectsMalformedEntriesNamingThem() {
     assertThatThrownBy(() -> Announcement.parse("writer", "h:1|" + MEMBER)).hasMessageContaining("'writer'");
-    assertThatThrownBy(() -> Announcement.parse("cook/c1", "h:1|" + MEMBER)).hasMessageContaining("cook/c1");
+    assertThatThrownBy(() -> Announcement.parse("Cook Book/c1", "h:1|" + MEMBER)).hasMessageContaining("Cook Book/c1")
+        .hasMessageContaining("service name");
     assertThatThrownBy(() -> Announcement.parse("writer/w1", "h:x|" + MEMBER)).hasMessageContaining("h:x");
     assertThatThrownBy(() -> Announcement.parse("writer/w1", "h:1")).hasMessageContaining("<memberUuid>");
     assertThatThrownBy(() -> Announcement.parse("writer/w1", "h:1|nope")).hasMessageContaining("nope");

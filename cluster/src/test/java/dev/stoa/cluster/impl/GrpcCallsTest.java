@@ -6,7 +6,7 @@ import dev.stoa.common.StoaException;
 import dev.stoa.proto.client.Code;
 import dev.stoa.proto.internal.SendRequest;
 import dev.stoa.proto.internal.Writer;
-import dev.stoa.cluster.ServiceDirectory.Role;
+
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -23,6 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.stoa.cluster.Services;
+import dev.stoa.proto.internal.WriterGrpcClient;
+import io.vertx.core.net.SocketAddress;
 
 /** The gRPC binding against a real Vert.x gRPC server on loopback, without Hazelcast. */
 class GrpcCallsTest {
@@ -36,7 +39,7 @@ class GrpcCallsTest {
   static void start() throws Exception {
     vertx = Vertx.vertx();
     GrpcServer grpc = GrpcServer.server(vertx);
-    HostedServices.all(role -> role == Role.WRITER ? hostedWriter.get() : null).forEach(grpc::addService);
+    new ServiceHost("writer", hostedWriter::get).bind(grpc, Services.WRITER.calls());
     server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
         .requestHandler(new CallerCheck(CREDENTIAL, grpc)).listen().await(10, TimeUnit.SECONDS);
     // a deadline a loaded machine does not hit by accident (the first call loads and JITs the gRPC path)
@@ -59,7 +62,8 @@ class GrpcCallsTest {
   }
 
   Writer remoteWriter(int port) {
-    return new RemoteBindings(calls, "127.0.0.1", port).writer();
+    SocketAddress to = SocketAddress.inetSocketAddress(port, "127.0.0.1");
+    return request -> calls.unary(to, "writer at 127.0.0.1:" + port, WriterGrpcClient.Send, request);
   }
 
   @Test

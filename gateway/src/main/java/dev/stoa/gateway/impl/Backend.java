@@ -1,5 +1,6 @@
 package dev.stoa.gateway.impl;
 
+import dev.stoa.cluster.Services;
 import dev.stoa.common.StoaException;
 import dev.stoa.proto.client.Code;
 import dev.stoa.proto.client.Messages;
@@ -21,6 +22,8 @@ import dev.stoa.proto.internal.Rooms;
 import dev.stoa.proto.internal.PullRequest;
 import dev.stoa.proto.internal.State;
 import dev.stoa.proto.internal.SendRequest;
+import dev.stoa.proto.internal.SendResult;
+import dev.stoa.proto.internal.Writer;
 import dev.stoa.proto.internal.SyncRequest;
 import dev.stoa.router.RoomTable;
 import dev.stoa.cluster.ServiceDirectory;
@@ -40,7 +43,7 @@ import java.util.logging.Logger;
  * {@link StoaException} carrying the PROTOCOL.md code and a message naming the field or role:
  * an in-band rejection keeps the role's code and message; a transport failure (connection lost,
  * timeout, gRPC error) is UNAVAILABLE; anything else is INTERNAL and logged. Futures may complete
- * on any thread. Thread-safe.
+ * on the caller's context (the directory's rule). Thread-safe.
  */
 public final class Backend {
   private static final Logger LOG = Logger.getLogger(Backend.class.getName());
@@ -54,41 +57,61 @@ public final class Backend {
     this.rooms = rooms;
   }
 
-  /** Sends through a writer; succeeds only with an OK {@code sendAck}. */
+  /**
+   * Sends through any writer (the HTTP API: no connection, no order to keep); succeeds only with
+   * an OK {@code sendAck}.
+   */
   public Future<SendAck> send(String userId, String deviceId, long connId, Send send) {
     SendRequest request = SendRequest.newBuilder().setUserId(userId).setDeviceId(deviceId).setConnId(connId)
         .setSend(send).build();
-    return call("writer", () -> directory.writer().send(request)).compose(result -> {
-      SendAck ack = result.getAck();
-      if (ack.getCode() == Code.OK) {
-        return Future.succeededFuture(ack);
-      }
-      return Future.failedFuture(rejection(ack.getCode(), result.getError(), "send"));
-    });
+    return call("writer", () -> directory.any(Services.WRITER).send(request)).compose(Backend::sendAck);
   }
 
   /**
-   * Whether a send to {@code sessionId} may go to the writer before the connection's previous
-   * sends are answered and still keep the device's order in the session (PROTOCOL.md): true only
-   * when the writer is in this process, whose lanes sequence a causal session's sends in call
-   * order ({@code SendPipeline}), and the session is not a room (a room send first checks
-   * membership asynchronously, so two of them could overtake each other).
+   * Sends as send number {@code sendSeq} of connection {@code connId} through writer
+   * {@code writerId} (see {@link #writerFor}), which takes a connection's sends in that order
+   * from {@code answered + 1} on (every send up to {@code answered} has been answered);
+   * succeeds only with an OK {@code sendAck}. A writer that is gone answers UNAVAILABLE.
    */
-  public boolean sendKeepsCallOrder(String sessionId) {
-    return directory.writerInProcess() && !sessionId.startsWith(SessionId.ROOM_PREFIX);
+  public Future<SendAck> send(String writerId, String userId, String deviceId, long connId, long sendSeq,
+      long answered, Send send) {
+    SendRequest request = SendRequest.newBuilder().setUserId(userId).setDeviceId(deviceId).setConnId(connId)
+        .setConnSendSeq(sendSeq).setConnSendsAnswered(answered).setSend(send).build();
+    return call("writer", () -> writer(writerId).send(request)).compose(Backend::sendAck);
+  }
+
+  /** The writer that serves connection {@code connId} now; "" if none is announced. */
+  public String writerFor(long connId) {
+    return directory.pick(Services.WRITER, connId).orElse("");
+  }
+
+  private Writer writer(String writerId) {
+    if (writerId.isEmpty()) {
+      throw new StoaException(Code.UNAVAILABLE, "no writer is announced in the cluster");
+    }
+    return directory.find(Services.WRITER, writerId).orElseThrow(() -> new StoaException(Code.UNAVAILABLE,
+        "writer '" + writerId + "' is not available; retry later"));
+  }
+
+  private static Future<SendAck> sendAck(SendResult result) {
+    SendAck ack = result.getAck();
+    if (ack.getCode() == Code.OK) {
+      return Future.succeededFuture(ack);
+    }
+    return Future.failedFuture(rejection(ack.getCode(), result.getError(), "send"));
   }
 
   public Future<Messages> pull(String userId, String sessionId, long afterSeq, int limit) {
     PullRequest request = PullRequest.newBuilder().setUserId(userId).setSessionId(sessionId)
         .setAfterSeq(afterSeq).setLimit(limit).build();
-    return call("reader", () -> directory.reader().pull(request)).compose(result -> result.getCode() == Code.OK
+    return call("reader", () -> directory.any(Services.READER).pull(request)).compose(result -> result.getCode() == Code.OK
         ? Future.succeededFuture(result.getMessages())
         : Future.failedFuture(rejection(result.getCode(), result.getError(), "pull")));
   }
 
   public Future<SyncResult> sync(String userId, long cursor, int limit) {
     SyncRequest request = SyncRequest.newBuilder().setUserId(userId).setCursor(cursor).setLimit(limit).build();
-    return call("reader", () -> directory.reader().sync(request)).compose(result -> result.getCode() == Code.OK
+    return call("reader", () -> directory.any(Services.READER).sync(request)).compose(result -> result.getCode() == Code.OK
         ? Future.succeededFuture(result.getResult())
         : Future.failedFuture(rejection(result.getCode(), result.getError(), "sync")));
   }
@@ -102,7 +125,7 @@ public final class Backend {
    * {@link ServiceDirectory#incarnation}); empty if it is not announced.
    */
   public String stateIncarnation(String stateServerId) {
-    return directory.incarnation(ServiceDirectory.Role.STATE, stateServerId).orElse("");
+    return directory.incarnation(Services.STATE, stateServerId).orElse("");
   }
 
   /**
@@ -113,7 +136,7 @@ public final class Backend {
   public Future<Void> kick(String gatewayId, long connId, String reason) {
     DeliverRequest request = DeliverRequest.newBuilder().addConnIds(connId)
         .setFrame(Frame.newBuilder().setKick(Kick.newBuilder().setReason(reason))).build();
-    return call("gateway '" + gatewayId + "'", () -> directory.gateway(gatewayId)
+    return call("gateway '" + gatewayId + "'", () -> directory.find(Services.GATEWAY, gatewayId)
         .map(g -> g.deliver(request).<Void>mapEmpty()).orElseGet(Future::succeededFuture));
   }
 
@@ -153,14 +176,14 @@ public final class Backend {
     }
     String sessionId = SessionId.ROOM_PREFIX + roomId;
     CloseRoomRequest request = CloseRoomRequest.newBuilder().setSessionId(sessionId).build();
-    return call("index server", () -> directory.index().closeRoom(request))
+    return call("index server", () -> directory.any(Services.INDEX).closeRoom(request))
         .compose(result -> result.getCode() == Code.OK ? Future.succeededFuture()
             : Future.failedFuture(rejection(result.getCode(), result.getError(), "close")))
         .compose(v -> call("room table", () -> rooms.close(roomId)))
         .compose(members -> {
           RoomClosedNotice notice = RoomClosedNotice.newBuilder().setRoomId(roomId).build();
           List<Future<Empty>> told = new ArrayList<>();
-          for (String stateServerId : directory.announced(ServiceDirectory.Role.ROOMS)) {
+          for (String stateServerId : directory.announced(Services.ROOMS)) {
             told.add(call("state server '" + stateServerId + "'", () -> rooms(stateServerId).closed(notice))
                 .onFailure(e -> LOG.log(Level.WARNING, "close of room '" + roomId + "': state server '"
                     + stateServerId + "' not told: " + e.getMessage())));
@@ -175,18 +198,18 @@ public final class Backend {
   }
 
   private Rooms rooms(String stateServerId) {
-    return directory.rooms(stateServerId).orElseThrow(() -> new StoaException(Code.UNAVAILABLE,
+    return directory.find(Services.ROOMS, stateServerId).orElseThrow(() -> new StoaException(Code.UNAVAILABLE,
         "stateServer: the rooms of state server '" + stateServerId + "' are not available; retry later"));
   }
 
   /** The state server for a new connection, or UNAVAILABLE. */
   public String pickStateServer(long connId) {
-    return directory.pickStateServer(connId).orElseThrow(() -> new StoaException(Code.UNAVAILABLE,
+    return directory.pick(Services.STATE, connId).orElseThrow(() -> new StoaException(Code.UNAVAILABLE,
         "stateServer: no state server is available; retry later"));
   }
 
   private State state(String stateServerId) {
-    return directory.state(stateServerId).orElseThrow(() -> new StoaException(Code.UNAVAILABLE,
+    return directory.find(Services.STATE, stateServerId).orElseThrow(() -> new StoaException(Code.UNAVAILABLE,
         "stateServer: state server '" + stateServerId + "' is not available; retry later"));
   }
 

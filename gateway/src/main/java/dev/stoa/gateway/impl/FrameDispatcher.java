@@ -4,6 +4,7 @@ import dev.stoa.common.Ids;
 import dev.stoa.common.StoaException;
 import dev.stoa.proto.client.Code;
 import dev.stoa.proto.client.Frame;
+import dev.stoa.proto.client.Send;
 import dev.stoa.proto.client.Joined;
 import dev.stoa.proto.client.Left;
 import dev.stoa.proto.client.Pong;
@@ -30,6 +31,16 @@ public final class FrameDispatcher {
   public FrameDispatcher(Backend backend, Clock clock) {
     this.backend = backend;
     this.clock = clock;
+  }
+
+  /**
+   * A long connection's {@code send}, numbered {@code sendSeq} in its connection (every send up
+   * to {@code answered} answered), through writer {@code writerId}: its {@code sendAck}, or an
+   * {@code error} with the clientMsgId.
+   */
+  public Future<Frame> send(SessionInfo who, String writerId, long sendSeq, long answered, Send send) {
+    return answer(backend.send(writerId, who.userId(), who.deviceId(), who.connId(), sendSeq, answered, send)
+        .map(ack -> Frame.newBuilder().setSendAck(ack).build()), send.getClientMsgId());
   }
 
   public Future<Frame> handle(SessionInfo who, Frame frame) {

@@ -40,10 +40,8 @@ import java.util.logging.Logger;
  * {@code error} frame and the connection stays open; every frame that arrives, parsed or not, too
  * large or an {@code ack}, takes a token from the connection's bucket before it is decoded; every
  * write, replies and errors as well as pushes, passes the slow-consumer limit; {@code send}s go to the
- * writer in arrival order, so one device's messages keep their order: when the writer is in this
- * process and the session is not a room, a send goes to it at once (its lanes keep call order
- * within a session, see {@link Backend#sendKeepsCallOrder}); otherwise, and while an earlier send
- * is still waiting its turn, sends go one at a time, each after the previous one is answered. At
+ * writer numbered in arrival order and without waiting for earlier answers ({@link SendQueue}: the
+ * writer takes them in that order, over any binding), so one device's messages keep their order. At
  * most {@code gateway.rate.burst} sends of a connection wait for the writer at once. Replies go
  * out in the encoding the client used for {@code connect}. On close the connection is detached
  * from its state server and its route removed (once the connect that created them has finished).
@@ -78,14 +76,14 @@ public final class Session implements ClientConnection.Inbound {
   private int refusedInWindow;
   private long connectTimer = -1;
   private long idleTimer = -1;
-  private Future<Void> sendTail = Future.succeededFuture();
-  private int sendsWaiting;
+  private final SendQueue sends;
 
   public Session(GatewayContext gw, ClientConnection conn) {
     this.gw = gw;
     this.conn = conn;
     this.rateLimiter = new RateLimiter(gw.options().ratePerSecond(), gw.options().rateBurst(), gw.clock());
     this.replyEncoding = conn.defaultEncoding();
+    this.sends = new SendQueue(gw.options().rateBurst(), new ToWriters(), this::reply, this::onContext);
   }
 
   /** Starts reading and the connect timer; call on the connection's event loop. */
@@ -290,33 +288,24 @@ public final class Session implements ClientConnection.Inbound {
   }
 
   private void enqueueSend(Frame frame, String clientMsgId, Encoding encoding) {
-    int limit = gw.options().rateBurst();
-    if (sendsWaiting >= limit) {
-      reject(Code.RATE_LIMITED, "send: " + sendsWaiting + " sends of this connection are already waiting "
-          + "for the writer (limit " + limit + ")", clientMsgId, encoding);
-      return;
-    }
-    sendsWaiting++;
-    SessionInfo who = info;
-    if (sendTail.isComplete() && gw.backend().sendKeepsCallOrder(frame.getSend().getSessionId())) {
-      // every earlier send of this connection has been handed to the writer already, and this
-      // writer sequences a session's sends in call order: no need to wait for their answers
-      dispatchSend(who, frame);
-    } else {
-      sendTail = sendTail.transform(ignored -> dispatchSend(who, frame));
+    if (!sends.offer(frame)) {
+      reject(Code.RATE_LIMITED, "send: " + sends.waiting() + " sends of this connection are already waiting "
+          + "for the writer (limit " + sends.limit() + ")", clientMsgId, encoding);
     }
   }
 
-  /** Hands one send to the writer; completes once its answer has been written back. */
-  private Future<Void> dispatchSend(SessionInfo who, Frame frame) {
-    Promise<Void> done = Promise.promise();
-    Future<Frame> answer = state == State.CLOSED ? Future.succeededFuture() : gw.dispatcher().handle(who, frame);
-    answer.onComplete(ar -> onContext(() -> {
-      sendsWaiting--;
-      reply(ar);
-      done.complete();
-    }));
-    return done.future();
+  /** The connection's way to the writers, for its {@link SendQueue}. */
+  private final class ToWriters implements SendQueue.Writers {
+    @Override
+    public String writerFor() {
+      return gw.backend().writerFor(info.connId());
+    }
+
+    @Override
+    public Future<Frame> send(String writerId, long sendSeq, long answered, Frame frame) {
+      return state == State.CLOSED ? Future.succeededFuture()
+          : gw.dispatcher().send(info, writerId, sendSeq, answered, frame.getSend());
+    }
   }
 
   private void reply(AsyncResult<Frame> result) {

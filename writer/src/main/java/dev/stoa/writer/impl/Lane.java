@@ -132,9 +132,9 @@ public final class Lane {
   }
 
   /**
-   * As {@link #submit(ValidSend, Handler)}; called on {@code context}, an event-loop context, the
-   * send is held until the end of the loop's current round of reads and handed over with every
-   * other send submitted to this lane in that round: one queue insertion and at most one wake-up
+   * As {@link #submit(ValidSend, Handler)}; called on an event-loop thread (with {@code context}
+   * given), the send is held until the end of the loop's current round of reads and handed over
+   * with every other send submitted to this lane on that thread in that round, in submission order: one queue insertion and at most one wake-up
    * of the lane thread per round, where each send would otherwise wake it (a futex call on the
    * event loop, about a tenth of its time at saturation). The hand-over runs as a task of
    * {@code context}, after the reads and before the loop waits again, so no send waits longer.
@@ -145,11 +145,15 @@ public final class Lane {
       return false;
     }
     Task task = new Task(send, handler);
-    if (context != null && context.isEventLoopContext() && Vertx.currentContext() == context) {
+    Context current = Vertx.currentContext();
+    if (context != null && current != null && current.isEventLoopContext() && Context.isOnEventLoopThread()) {
+      // held per thread, not per context: every send held on this loop thread is handed over in
+      // the order it was submitted, whichever of the loop's contexts it came from (a gRPC server
+      // gives each request a context of its own)
       List<Task> round = heldThisRound.get();
       round.add(task);
       if (round.size() == 1) {
-        context.runOnContext(v -> handOver(round));
+        current.runOnContext(v -> handOver(round));
       }
       return true;
     }

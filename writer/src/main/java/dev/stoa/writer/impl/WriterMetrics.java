@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
  * result {@code ok}, {@code duplicate}, {@code error} (internal fault) or the rejection code in
  * lower case ({@code bad_request}, {@code forbidden}, {@code not_found}, {@code too_large},
  * {@code unavailable}); {@code stoa_writer_send_seconds}; {@code stoa_writer_dedup_hits_total}; {@code stoa_writer_dedup_expired_total};
- * {@code stoa_writer_push_failures_total}. Thread-safe.
+ * {@code stoa_writer_push_failures_total}; {@code stoa_writer_order_gaps_skipped_total} (a
+ * connection's send waited {@code SendOrder}'s gap time for a predecessor that never came).
+ * Thread-safe.
  */
 public final class WriterMetrics {
   private final MeterRegistry registry = Metrics.registry();
@@ -50,6 +52,14 @@ public final class WriterMetrics {
 
   public void dedupExpired(int n) {
     dedupExpired.increment(n);
+  }
+
+  private final Counter orderGapsSkipped = Counter.builder("stoa_writer_order_gaps_skipped")
+      .description("sends taken after waiting for an earlier send of their connection that never arrived")
+      .register(registry);
+
+  public void orderGapSkipped() {
+    orderGapsSkipped.increment();
   }
 
   public void pushFailed() {
