@@ -9,6 +9,7 @@ import dev.stoa.index.wal.impl.LogRecovery;
 import dev.stoa.index.wal.impl.RecordFormat;
 import dev.stoa.index.wal.impl.RecordReader;
 import dev.stoa.index.wal.impl.Segment;
+import dev.stoa.index.wal.impl.SegmentList;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -94,15 +94,14 @@ public final class ShardLog implements AutoCloseable {
   private final CompletableFuture<WalOfflineException> offline = new CompletableFuture<>();
   private final Flusher flusher;
 
-  private volatile Segment[] segments;
-  private volatile long startOffset;
+  /** Changed under appendLock, and under the write lock of segmentsLock when segments leave it. */
+  private final SegmentList segments;
   private volatile long endOffset;
   private volatile long durableOffset;
   private volatile State state = State.ONLINE;
   private volatile WalOfflineException offlineError;
 
   // guarded by appendLock
-  private Segment active;
   private long nextOffset;
   private final CRC32C crc = new CRC32C();
   // guarded by flushLock
@@ -119,22 +118,18 @@ public final class ShardLog implements AutoCloseable {
     this.lockChannel = lockChannel;
     this.dirLock = dirLock;
     this.recovery = recovered.report();
-    this.segments = recovered.segments().toArray(Segment[]::new);
-    this.active = segments[segments.length - 1];
+    this.segments = new SegmentList(dir, recovered.segments(), (int) options.segmentBytes(),
+        options.indexIntervalBytes());
     this.nextOffset = recovery.endOffset();
-    this.startOffset = recovery.startOffset();
     this.endOffset = nextOffset;
     this.durableOffset = nextOffset;
-    for (Segment s : segments) {
-      s.force(0, s.position());
-      s.index().force();
-    }
+    segments.forceAll();
     Checkpoint.write(dir, nextOffset);
     this.checkpointed = nextOffset;
     this.lastCheckpointNanos = System.nanoTime();
     this.flusher = new Flusher(dir, new FlusherView(), faults, durability != Durability.NONE,
         durability == Durability.GROUP, options.groupCommitMs(), options.groupCommitBytes(), appendLock, flushLock,
-        active.position());
+        segments.active().position());
   }
 
   /**
@@ -211,7 +206,7 @@ public final class ShardLog implements AutoCloseable {
 
   /** First offset still in the log; moves forward with retention. */
   public long startOffset() {
-    return startOffset;
+    return segments.startOffset();
   }
 
   /** Offset the next append gets. */
@@ -263,7 +258,7 @@ public final class ShardLog implements AutoCloseable {
       if (state != State.ONLINE) {
         return CompletableFuture.failedFuture(notOnline());
       }
-      Segment seg = active;
+      Segment seg = segments.active();
       long now = clock.millis();
       if (!seg.fits(framed) || (!seg.isEmpty() && now - seg.rollAgeBase() >= options.segmentMaxAgeMs())) {
         seg = roll(framed);
@@ -302,19 +297,15 @@ public final class ShardLog implements AutoCloseable {
     return f;
   }
 
+  /** Under appendLock: a new active segment at the next offset; the old one's tail goes with the next force. */
   private Segment roll(int framed) throws IOException {
-    Segment old = active;
+    Segment old = segments.active();
     if (old.isEmpty()) {
       throw new IOException("segment " + old.logPath() + " of " + old.capacity() + " bytes cannot hold a record of "
           + framed + " bytes");
     }
-    Segment next = Segment.create(dir, nextOffset, (int) options.segmentBytes(), options.indexIntervalBytes());
+    Segment next = segments.roll(nextOffset);
     flusher.rolled(old);
-    Segment[] cur = segments;
-    Segment[] grown = Arrays.copyOf(cur, cur.length + 1);
-    grown[cur.length] = next;
-    segments = grown;
-    active = next;
     LOG.fine(() -> "shard " + dir + ": rolled to " + next.logPath().getFileName() + " after " + old);
     return next;
   }
@@ -357,8 +348,8 @@ public final class ShardLog implements AutoCloseable {
         throw new WalException("shard log " + dir + " is closed");
       }
       long limit = durableOffset;
-      Segment[] segs = segments;
-      long start = startOffset;
+      Segment[] segs = segments.snapshot();
+      long start = segs[0].baseOffset();
       long end = endOffset;
       if (fromOffset < start || fromOffset > end) {
         throw new OffsetOutOfRangeException("offset " + fromOffset + " is outside [" + start + ", " + end
@@ -392,7 +383,7 @@ public final class ShardLog implements AutoCloseable {
    * @return segments deleted
    */
   public int enforceRetention(long below) {
-    List<Segment> doomed = new ArrayList<>();
+    List<Segment> doomed;
     long newStart;
     segmentsLock.writeLock().lock();
     try {
@@ -403,15 +394,12 @@ public final class ShardLog implements AutoCloseable {
           if (state == State.CLOSED) {
             throw new WalException("shard log " + dir + " is closed");
           }
-          Segment[] segs = segments;
-          int n = retainedAway(segs, below);
+          int n = retainedAway(below);
           if (n == 0) {
             return 0;
           }
-          doomed.addAll(Arrays.asList(segs).subList(0, n));
-          segments = Arrays.copyOfRange(segs, n, segs.length);
-          newStart = segments[0].baseOffset();
-          startOffset = newStart;
+          doomed = segments.dropOldest(n);
+          newStart = segments.startOffset();
           flusher.forget(doomed);
         } finally {
           appendLock.unlock();
@@ -441,35 +429,16 @@ public final class ShardLog implements AutoCloseable {
   public boolean retentionDue() {
     appendLock.lock();
     try {
-      return state != State.CLOSED && retainedAway(segments, Long.MAX_VALUE) > 0;
+      return state != State.CLOSED && retainedAway(Long.MAX_VALUE) > 0;
     } finally {
       appendLock.unlock();
     }
   }
 
-  /** How many segments from the oldest on retention deletes now; under appendLock. */
-  private int retainedAway(Segment[] segs, long below) {
-    long now = clock.millis();
-    long total = 0;
-    for (Segment s : segs) {
-      total += s.position();
-    }
-    long durable = Math.min(durableOffset, below);
-    int n = 0;
-    while (n < segs.length - 1) {
-      Segment s = segs[n];
-      if (s.nextOffset() > durable) {
-        break;
-      }
-      boolean old = options.retentionMs() >= 0 && (s.isEmpty() || now - s.lastTimestamp() > options.retentionMs());
-      boolean big = options.retentionBytes() >= 0 && total > options.retentionBytes();
-      if (!old && !big) {
-        break;
-      }
-      total -= s.position();
-      n++;
-    }
-    return n;
+  /** How many segments from the oldest on retention deletes now: durable ones only; under appendLock. */
+  private int retainedAway(long below) {
+    return segments.retainable(Math.min(durableOffset, below), clock.millis(), options.retentionMs(),
+        options.retentionBytes());
   }
 
   /**
@@ -480,21 +449,18 @@ public final class ShardLog implements AutoCloseable {
    * @throws OffsetOutOfRangeException if {@code offset} is outside [start, end]
    */
   public void truncateTo(long offset) {
-    List<Segment> doomed = new ArrayList<>();
+    SegmentList.Cut cut;
     List<AppendFuture> dropped;
     segmentsLock.writeLock().lock();
     try {
       flushLock.lock();
       try {
-        Segment seg;
-        int pos;
-        int oldPos;
         appendLock.lock();
         try {
           if (state != State.ONLINE) {
             throw notOnline();
           }
-          long start = startOffset;
+          long start = segments.startOffset();
           long end = nextOffset;
           if (offset < start || offset > end) {
             throw new OffsetOutOfRangeException("cannot truncate shard log " + dir + " to offset " + offset
@@ -503,42 +469,25 @@ public final class ShardLog implements AutoCloseable {
           if (offset == end) {
             return;
           }
-          Segment[] segs = segments;
-          int i = RecordReader.segmentIndexOf(segs, offset);
-          seg = segs[i];
-          pos = seg.positionOf(offset);
-          if (pos < 0) {
-            throw new WalCorruptionException("shard log " + dir + ": offset " + offset + " not found in "
-                + seg.logPath());
-          }
-          long lastTs = 0;
-          if (offset > seg.baseOffset()) {
-            int prev = seg.positionOf(offset - 1);
-            lastTs = prev < 0 ? 0 : RecordFormat.timestamp(seg.memory(), prev);
-          }
-          oldPos = seg.position();
-          doomed.addAll(Arrays.asList(segs).subList(i + 1, segs.length));
-          boolean wasActive = seg == active;
-          seg.truncateAt(pos, offset, lastTs);
-          segments = Arrays.copyOf(segs, i + 1);
-          active = seg;
+          cut = segments.truncateTo(offset);
           nextOffset = offset;
           endOffset = offset;
           if (durableOffset > offset) {
             durableOffset = offset;
           }
-          dropped = flusher.truncated(seg, wasActive, pos, doomed, offset);
+          dropped = flusher.truncated(cut.segment(), cut.wasActive(), cut.position(), cut.removed(), offset);
         } finally {
           appendLock.unlock();
         }
+        Segment seg = cut.segment();
         try {
           faults.beforeForce(seg.logPath());
-          seg.force(pos, oldPos);
+          seg.force(cut.position(), cut.oldPosition());
           seg.index().force();
-          for (Segment s : doomed) {
+          for (Segment s : cut.removed()) {
             s.delete();
           }
-          if (!doomed.isEmpty()) {
+          if (!cut.removed().isEmpty()) {
             DurableFiles.fsyncDirectory(dir);
           }
           if (checkpointed > durableOffset) {
@@ -560,7 +509,8 @@ public final class ShardLog implements AutoCloseable {
     for (AppendFuture f : dropped) {
       f.completeExceptionally(removed);
     }
-    LOG.info(() -> "shard " + dir + ": truncated to offset " + offset + ", " + doomed.size() + " segments deleted");
+    LOG.info(() -> "shard " + dir + ": truncated to offset " + offset + ", " + cut.removed().size()
+        + " segments deleted");
   }
 
   /** The log's side of the {@link Flusher} contract. */
@@ -577,7 +527,7 @@ public final class ShardLog implements AutoCloseable {
 
     @Override
     public Segment active() {
-      return active;
+      return segments.active();
     }
 
     @Override
@@ -692,13 +642,7 @@ public final class ShardLog implements AutoCloseable {
     waiters.failAll(cause);
     segmentsLock.writeLock().lock();
     try {
-      for (Segment s : segments) {
-        try {
-          s.close();
-        } catch (IOException e) {
-          LOG.log(Level.WARNING, "shard " + dir + ": closing " + s.logPath() + " failed", e);
-        }
-      }
+      segments.closeAll((s, e) -> LOG.log(Level.WARNING, "shard " + dir + ": closing " + s.logPath() + " failed", e));
     } finally {
       segmentsLock.writeLock().unlock();
     }
@@ -719,6 +663,7 @@ public final class ShardLog implements AutoCloseable {
       boolean publishLength) {
     appendLock.lock();
     try {
+      Segment active = segments.active();
       if (!active.fits(RecordFormat.framedSize(payload.length))) {
         throw new IllegalStateException("torn record of " + payload.length + " bytes does not fit in " + active);
       }

@@ -18,21 +18,6 @@ import java.util.zip.CRC32C;
 public final class RecordReader {
   private RecordReader() {}
 
-  /** Index in {@code segs} (ascending base offsets) of the segment that holds {@code offset}. */
-  public static int segmentIndexOf(Segment[] segs, long offset) {
-    int lo = 0;
-    int hi = segs.length - 1;
-    while (lo < hi) {
-      int mid = (lo + hi + 1) >>> 1;
-      if (segs[mid].baseOffset() <= offset) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return lo;
-  }
-
   /**
    * Visits records from {@code fromOffset} (below {@code limit}, within the segments) while their
    * total size stays within {@code maxBytes}, and always at least one.
@@ -42,7 +27,7 @@ public final class RecordReader {
    */
   public static long read(Path dir, Segment[] segs, long fromOffset, long limit, int maxBytes,
       RecordVisitor visitor) {
-    int i = segmentIndexOf(segs, fromOffset);
+    int i = SegmentList.floorIndex(segs, fromOffset);
     Segment seg = segs[i];
     int pos = seg.positionOf(fromOffset);
     if (pos < 0) {
