@@ -17,6 +17,9 @@ import dev.stoa.router.RoomTable.Membership;
 import dev.stoa.state.impl.LocalRoom;
 import dev.stoa.state.impl.LocalRoom.Member;
 import dev.stoa.state.impl.LocalRooms;
+import dev.stoa.state.impl.RoomJoins;
+import dev.stoa.state.impl.RoomJoins.Action;
+import dev.stoa.state.impl.RoomJoins.Join;
 import dev.stoa.state.impl.RoomMetrics;
 import dev.stoa.state.impl.RoomPoller;
 import io.netty.util.HashedWheelTimer;
@@ -28,7 +31,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,7 +62,9 @@ import java.util.logging.Logger;
  * it was not a member; UNAVAILABLE if the room table failed, retrying completes it). A leave, a
  * detach or a close that overtakes a join in flight wins. <b>Closed</b> drops the room locally and
  * touches nothing else (the closer dropped the room table's entries). A connection that goes away
- * from the state server, or that a gateway reports closed, leaves all its rooms.
+ * from the state server, or that a gateway reports closed, leaves all its rooms. Every decision on
+ * a join in flight is {@link RoomJoins}' (its Javadoc has the transition table); this class
+ * carries them out.
  *
  * <p><b>Poll.</b> Every {@link StateOptions#roomPollMs()} each room with local members that has no
  * read in flight is read after its cursor ({@link StateOptions#roomReadMax()} messages at most);
@@ -111,7 +115,9 @@ public final class RoomFanout implements Rooms, Lifecycle {
   // confined to context
   private LocalRooms rooms;
   private RoomPoller poller;
-  private final Map<Long, Map<String, PendingJoin>> pending = new HashMap<>();
+  private final RoomJoins joins;
+  /** The reply of each join in flight not answered yet. */
+  private final Map<Join, Promise<RoomReply>> replies = new HashMap<>();
   static final long WHEEL_TICK_MS = 10;
   /** The poll-tick wheel; created at start, stopped at stop. */
   private volatile HashedWheelTimer wheel;
@@ -141,6 +147,7 @@ public final class RoomFanout implements Rooms, Lifecycle {
     this.index = index;
     this.gateways = gateways;
     this.refreshMs = Math.max(1, routeTtl.toMillis() / 3);
+    this.joins = new RoomJoins(options.roomJoinsMax());
     server.onDetached(this::detached);
   }
 
@@ -219,10 +226,8 @@ public final class RoomFanout implements Rooms, Lifecycle {
           wheel.stop();
           vertx.cancelTimer(refreshTimer);
           poller.stop();
-          for (Map<String, PendingJoin> joins : List.copyOf(pending.values())) {
-            for (PendingJoin join : List.copyOf(joins.values())) {
-              finish(join, unavailable());
-            }
+          for (Join join : joins.stop()) {
+            answer(join, overtaken(join));
           }
           rooms = new LocalRooms(options.roomLanes());
           if (metrics != null) {
@@ -252,7 +257,7 @@ public final class RoomFanout implements Rooms, Lifecycle {
     return onContext(() -> {
       String roomId = notice.getRoomId();
       Ids.requireId("roomId", roomId);
-      cancelJoins(roomId, Cancel.CLOSED);
+      joins.closed(roomId);
       int dropped = rooms.removeRoom(roomId);
       updateGauges();
       LOG.fine(() -> "state server " + id + ": room " + roomId + " closed, " + dropped + " local membership(s) dropped");
@@ -275,93 +280,120 @@ public final class RoomFanout implements Rooms, Lifecycle {
     } catch (StoaException e) {
       return Future.succeededFuture(reply(e.code(), e.getMessage()));
     }
-    if (rooms.isMember(connId, roomId)) {
-      return Future.succeededFuture(OK);
-    }
-    Map<String, PendingJoin> joining = pending.get(connId);
-    if (joining != null && joining.containsKey(roomId)) {
-      return joining.get(roomId).reply.future();
-    }
-    int joined = rooms.roomsOf(connId) + (joining == null ? 0 : joining.size());
-    if (joined >= options.roomJoinsMax()) {
-      metrics.joinsRefusedConnection.increment();
-      return Future.succeededFuture(reply(Code.BAD_REQUEST, "roomId: connection " + connId + " is in " + joined
-          + " rooms, the most '" + StateOptions.ROOM_JOINS_MAX.name() + "' (" + options.roomJoinsMax()
-          + ") allows; leave one first"));
-    }
-    PendingJoin join = new PendingJoin(connId, userId, roomId);
-    pending.computeIfAbsent(connId, c -> new LinkedHashMap<>()).put(roomId, join);
-    then(server.gatewayOf(connId), found -> afterLookup(join, found));
-    return join.reply.future();
+    Action action = joins.join(connId, userId, roomId, rooms.isMember(connId, roomId), rooms.roomsOf(connId));
+    return switch (action) {
+      case ANSWER_OK -> Future.succeededFuture(OK);
+      case SHARE -> replies.get(joins.inFlight(connId, roomId)).future();
+      case REFUSE_CONNECTION -> {
+        metrics.joinsRefusedConnection.increment();
+        int joined = rooms.roomsOf(connId) + joins.joining(connId);
+        yield Future.succeededFuture(reply(Code.BAD_REQUEST, "roomId: connection " + connId + " is in " + joined
+            + " rooms, the most '" + StateOptions.ROOM_JOINS_MAX.name() + "' (" + options.roomJoinsMax()
+            + ") allows; leave one first"));
+      }
+      case LOOK_UP -> {
+        Join join = joins.inFlight(connId, roomId);
+        Promise<RoomReply> reply = Promise.promise();
+        replies.put(join, reply);
+        then(server.gatewayOf(connId), found -> afterLookup(join, found));
+        yield reply.future();
+      }
+      default -> throw new IllegalStateException(action + " is no answer to a join request");
+    };
   }
 
-  private void afterLookup(PendingJoin join, AsyncResult<Optional<String>> found) {
-    if (!running) {
-      finish(join, unavailable());
-    } else if (join.cancelled != null) {
-      finish(join, join.cancelled.answer(join, id));
-    } else if (found.failed()) {
-      finish(join, reply(unavailableUnlessStoa(found.cause()), "connId: cannot look up connection " + join.connId
-          + " on state server " + id + ": " + found.cause().getMessage()));
-    } else if (found.result().isEmpty()) {
-      finish(join, reply(Code.NOT_FOUND, "connId: connection " + join.connId + " is not attached to state server "
-          + id));
-    } else {
-      join.gatewayId = found.result().get();
-      then(roomTable.join(join.roomId, join.userId, join.connId, options.roomUserJoinsMax()),
-          written -> afterTableJoin(join, written));
-    }
+  private void afterLookup(Join join, AsyncResult<Optional<String>> found) {
+    noticeStop(join);
+    carryOut(join, found.succeeded() ? joins.lookedUp(join, found.result()) : joins.failed(join, false),
+        () -> reply(unavailableUnlessStoa(found.cause()), "connId: cannot look up connection " + join.connId()
+            + " on state server " + id + ": " + found.cause().getMessage()), 0);
   }
 
-  private void afterTableJoin(PendingJoin join, AsyncResult<RoomTable.Admission> written) {
+  private void afterRecord(Join join, AsyncResult<RoomTable.Admission> written) {
+    noticeStop(join);
+    boolean roomHasMembers = rooms.room(join.roomId()) != null;
     if (written.failed()) {
-      finish(join, reply(unavailableUnlessStoa(written.cause()), "roomId: cannot record connection " + join.connId
-          + " in room " + join.roomId + ": " + written.cause().getMessage()));
-    } else if (!written.result().admitted()) {
-      metrics.joinsRefusedUser.increment();
-      finish(join, reply(Code.BAD_REQUEST, "roomId: user '" + join.userId + "' is in " + written.result().roomsOfUser()
-          + " rooms, the most '" + StateOptions.ROOM_USER_JOINS_MAX.name() + "' (" + options.roomUserJoinsMax()
-          + ") allows; leave one first"));
-    } else if (!running || join.cancelled != null) {
-      undoTable(join);
-      finish(join, running ? join.cancelled.answer(join, id) : unavailable());
-    } else if (rooms.room(join.roomId) != null) {
-      admit(join, 0);
+      carryOut(join, joins.failed(join, roomHasMembers), () -> reply(unavailableUnlessStoa(written.cause()),
+          "roomId: cannot record connection " + join.connId() + " in room " + join.roomId() + ": "
+          + written.cause().getMessage()), 0);
     } else {
-      then(poller.head(join.roomId), head -> afterHead(join, head));
+      carryOut(join, joins.recorded(join, written.result().admitted(), roomHasMembers), () -> reply(Code.BAD_REQUEST,
+          "roomId: user '" + join.userId() + "' is in " + written.result().roomsOfUser() + " rooms, the most '"
+          + StateOptions.ROOM_USER_JOINS_MAX.name() + "' (" + options.roomUserJoinsMax() + ") allows; leave one first"),
+          0);
     }
   }
 
-  private void afterHead(PendingJoin join, AsyncResult<Long> head) {
-    if (!running || join.cancelled != null) {
-      undoTable(join);
-      finish(join, running ? join.cancelled.answer(join, id) : unavailable());
-    } else if (head.failed() && rooms.room(join.roomId) == null) {
-      undoTable(join);
-      finish(join, reply(unavailableUnlessStoa(head.cause()), "roomId: cannot read the newest seq of room:"
-          + join.roomId + " from the index server: " + head.cause().getMessage()));
-    } else {
-      admit(join, head.succeeded() ? head.result() : 0);
+  private void afterHead(Join join, AsyncResult<Long> head) {
+    noticeStop(join);
+    carryOut(join, head.succeeded() ? joins.headRead(join) : joins.failed(join, rooms.room(join.roomId()) != null),
+        () -> reply(unavailableUnlessStoa(head.cause()), "roomId: cannot read the newest seq of room:"
+            + join.roomId() + " from the index server: " + head.cause().getMessage()),
+        head.succeeded() ? head.result() : 0);
+  }
+
+  /** A call's answer that comes after {@link #stop()} began finds the join overtaken by the stop. */
+  private void noticeStop(Join join) {
+    if (!running) {
+      joins.stopped(join);
     }
   }
 
-  private void admit(PendingJoin join, long cursorIfNew) {
-    rooms.add(join.roomId, cursorIfNew, new Member(join.connId, join.userId, join.gatewayId));
-    updateGauges();
-    finish(join, OK);
-  }
-
-  private void finish(PendingJoin join, RoomReply reply) {
-    Map<String, PendingJoin> joining = pending.get(join.connId);
-    if (joining != null && joining.remove(join.roomId, join) && joining.isEmpty()) {
-      pending.remove(join.connId);
+  /**
+   * Carries out {@code action} on {@code join}: {@code failure} is the answer of FAIL, UNDO_FAIL
+   * and REFUSE_USER, {@code cursor} the read cursor of a room ADMIT creates.
+   */
+  private void carryOut(Join join, Action action, Supplier<RoomReply> failure, long cursor) {
+    switch (action) {
+      case RECORD -> then(roomTable.join(join.roomId(), join.userId(), join.connId(), options.roomUserJoinsMax()),
+          written -> afterRecord(join, written));
+      case READ_HEAD -> then(poller.head(join.roomId()), head -> afterHead(join, head));
+      case ADMIT -> {
+        rooms.add(join.roomId(), cursor, new Member(join.connId(), join.userId(), join.gatewayId()));
+        updateGauges();
+        answer(join, OK);
+      }
+      case NOT_ATTACHED -> answer(join, reply(Code.NOT_FOUND, "connId: connection " + join.connId()
+          + " is not attached to state server " + id));
+      case REFUSE_USER -> {
+        metrics.joinsRefusedUser.increment();
+        answer(join, failure.get());
+      }
+      case FAIL -> answer(join, failure.get());
+      case UNDO_FAIL -> {
+        undoTable(join);
+        answer(join, failure.get());
+      }
+      case OVERTAKEN -> answer(join, overtaken(join));
+      case UNDO_OVERTAKEN -> {
+        undoTable(join);
+        answer(join, overtaken(join));
+      }
+      case ANSWER_OK, SHARE, REFUSE_CONNECTION, LOOK_UP ->
+          throw new IllegalStateException(action + " is no answer to a call of a " + join);
     }
-    join.reply.tryComplete(reply);
   }
 
-  private void undoTable(PendingJoin join) {
-    roomTable.leave(join.roomId, join.userId, join.connId).onFailure(e -> LOG.log(Level.FINE, "state server " + id
-        + ": undoing the room table join of connection " + join.connId + " to room " + join.roomId + " failed", e));
+  private void answer(Join join, RoomReply reply) {
+    Promise<RoomReply> promise = replies.remove(join);
+    if (promise != null) {
+      promise.complete(reply);
+    }
+  }
+
+  private RoomReply overtaken(Join join) {
+    return switch (join.overtaker()) {
+      case LEFT, CLOSED -> OK; // the join happened, then the leave or the close
+      case DETACHED -> reply(Code.NOT_FOUND, "connId: connection " + join.connId() + " went away from state server "
+          + id + " while joining room " + join.roomId());
+      case STOPPED -> unavailable();
+    };
+  }
+
+  private void undoTable(Join join) {
+    roomTable.leave(join.roomId(), join.userId(), join.connId()).onFailure(e -> LOG.log(Level.FINE, "state server "
+        + id + ": undoing the room table join of connection " + join.connId() + " to room " + join.roomId()
+        + " failed", e));
   }
 
   private Future<RoomReply> doLeave(RoomMembership request) {
@@ -375,11 +407,7 @@ public final class RoomFanout implements Rooms, Lifecycle {
     } catch (StoaException e) {
       return Future.succeededFuture(reply(e.code(), e.getMessage()));
     }
-    Map<String, PendingJoin> joining = pending.get(connId);
-    PendingJoin join = joining == null ? null : joining.get(roomId);
-    if (join != null && join.cancelled == null) {
-      join.cancelled = Cancel.LEFT;
-    }
+    joins.left(connId, roomId);
     Optional<Member> left = rooms.remove(connId, roomId);
     updateGauges();
     String userId = left.map(Member::userId).orElse(request.getUserId());
@@ -407,14 +435,7 @@ public final class RoomFanout implements Rooms, Lifecycle {
 
   /** Removes {@code connId} from every room and every join in flight (only if held by {@code gatewayId}, when set). */
   private void leaveAll(long connId, String gatewayId) {
-    Map<String, PendingJoin> joining = pending.get(connId);
-    if (joining != null) {
-      for (PendingJoin join : joining.values()) {
-        if (join.cancelled == null && (gatewayId == null || gatewayId.equals(join.gatewayId))) {
-          join.cancelled = Cancel.DETACHED;
-        }
-      }
-    }
+    joins.detached(connId, gatewayId);
     List<Membership> left = rooms.removeConnection(connId, gatewayId);
     if (left.isEmpty()) {
       return;
@@ -423,15 +444,6 @@ public final class RoomFanout implements Rooms, Lifecycle {
     for (Membership m : left) {
       roomTable.leave(m.roomId(), m.userId(), m.connId()).onFailure(e -> LOG.log(Level.FINE, "state server " + id
           + ": room table leave of connection " + m.connId() + " from room " + m.roomId() + " failed", e));
-    }
-  }
-
-  private void cancelJoins(String roomId, Cancel why) {
-    for (Map<String, PendingJoin> joining : pending.values()) {
-      PendingJoin join = joining.get(roomId);
-      if (join != null && join.cancelled == null) {
-        join.cancelled = why;
-      }
     }
   }
 
@@ -513,33 +525,5 @@ public final class RoomFanout implements Rooms, Lifecycle {
   /** A StoaException's own code, UNAVAILABLE for anything else (a transport or cluster fault). */
   private static Code unavailableUnlessStoa(Throwable t) {
     return t instanceof StoaException se ? se.code() : Code.UNAVAILABLE;
-  }
-
-  /** What overtook a join in flight. */
-  private enum Cancel {
-    LEFT, CLOSED, DETACHED;
-
-    RoomReply answer(PendingJoin join, String stateServerId) {
-      return this == DETACHED
-          ? RoomFanout.reply(Code.NOT_FOUND, "connId: connection " + join.connId + " went away from state server "
-              + stateServerId + " while joining room " + join.roomId)
-          : OK; // the join happened, then the leave or the close
-    }
-  }
-
-  /** A join in flight: lookup, room table, head read. */
-  private static final class PendingJoin {
-    final long connId;
-    final String userId;
-    final String roomId;
-    final Promise<RoomReply> reply = Promise.promise();
-    String gatewayId;
-    Cancel cancelled;
-
-    PendingJoin(long connId, String userId, String roomId) {
-      this.connId = connId;
-      this.userId = userId;
-      this.roomId = roomId;
-    }
   }
 }
