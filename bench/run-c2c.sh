@@ -8,8 +8,11 @@
 #                    [--window=8] [--body-bytes=64] [--threads=<cores>] [--encoding=json|binary]
 #                    [--relay-port=19090] [--stoa-http-port=18080] [--stoa-tcp-port=17070]
 #                    [--relay-only] [--stoa-http=http://127.0.0.1:8080 --admin-secret=S] [--keep]
+#                    [--baseline=<another checkout, e.g. a git worktree of an older commit>]
 #
 # --stoa-http with --admin-secret uses a Stoa that is already running instead of starting one.
+# --baseline also starts that checkout's bin/stoa standalone (on the next ports) and runs every load
+# against it too, reported as "stoa-before": before and after side by side in one run.
 # Every wait and every run has a time limit; processes started here are stopped on exit.
 set -euo pipefail
 
@@ -18,7 +21,7 @@ jar="$root/bench/target/benchmarks.jar"
 
 warm_rounds=1 rounds=3 pairs=50 rate=2000 duration=10 warmup=3 window=8 body=64 threads="" encoding=json
 relay_port=19090 stoa_http_port=18080 stoa_tcp_port=17070
-relay_only=false stoa_http="" admin_secret="" keep=false
+relay_only=false stoa_http="" admin_secret="" keep=false baseline=""
 stoa_start_timeout=${STOA_START_TIMEOUT:-900}   # the first bin/stoa start may build the project
 for arg in "$@"; do
   case "$arg" in
@@ -39,6 +42,7 @@ for arg in "$@"; do
     --stoa-http=*) stoa_http=${arg#*=} ;;
     --admin-secret=*) admin_secret=${arg#*=} ;;
     --keep) keep=true ;;
+    --baseline=*) baseline=${arg#*=} ;;
     -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "run-c2c: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
   esac
@@ -64,7 +68,7 @@ fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/stoa-c2c.XXXXXX")
 results="$work/results.jsonl"
-relay_pid="" stoa_pid=""
+relay_pid="" stoa_pid="" before_pid=""
 
 stop_pid() {  # stop_pid PID NAME: TERM, up to 30 s, then KILL
   local pid=$1 name=$2 i
@@ -78,6 +82,7 @@ stop_pid() {  # stop_pid PID NAME: TERM, up to 30 s, then KILL
   kill -KILL "$pid" 2>/dev/null || true
 }
 cleanup() {
+  stop_pid "$before_pid" stoa-before
   stop_pid "$stoa_pid" stoa
   stop_pid "$relay_pid" relay
   if [ "$keep" = true ]; then
@@ -153,6 +158,29 @@ else
   echo "run-c2c: stoa standalone up on $stoa_http (data in $work/stoa-data)"
 fi
 
+# ---- the baseline build, beside it ----
+before_ws=""
+if [ -n "$baseline" ]; then
+  [ -x "$baseline/bin/stoa" ] || { echo "run-c2c: --baseline=$baseline has no bin/stoa" >&2; exit 2; }
+  before_http_port=$((stoa_http_port + 1)) before_tcp_port=$((stoa_tcp_port + 1))
+  port_free "$before_http_port" && port_free "$before_tcp_port" \
+    || { echo "run-c2c: ports $before_http_port/$before_tcp_port are taken" >&2; exit 1; }
+  before_secret="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+  before_http="http://127.0.0.1:$before_http_port"
+  before_ws="ws://127.0.0.1:$before_http_port/v1/ws"
+  "$baseline/bin/stoa" standalone --data.dir="$work/before-data" --host=127.0.0.1 --http.port="$before_http_port" \
+    --tcp.port="$before_tcp_port" --admin.secret="$before_secret" --cluster.name="stoa-bench-before-$$" \
+    --cluster.port=5801 --gateway.rate.per.second=1000000 --gateway.rate.burst=1000000 \
+    ${STOA_EXTRA_ARGS:-} >"$work/before.log" 2>&1 &
+  before_pid=$!
+  before_up() {
+    kill -0 "$before_pid" 2>/dev/null || { echo "run-c2c: baseline stoa exited; log:" >&2; tail -n 40 "$work/before.log" >&2; exit 1; }
+    [ "$(http_status "$before_http/health")" = 200 ]
+  }
+  wait_for "$stoa_start_timeout" "baseline stoa standalone" before_up || { tail -n 40 "$work/before.log" >&2; exit 1; }
+  echo "run-c2c: baseline stoa ($baseline) up on $before_http"
+fi
+
 # ---- rounds ----
 common=(--pairs="$pairs" --duration="$duration" --warmup="$warmup" --body-bytes="$body" --threads="$threads"
         --window="$window" --drain=10 --connect-timeout=60)
@@ -161,6 +189,9 @@ load() {  # load TARGET MODE
   local target=$1 mode=$2 args=()
   if [ "$target" = relay ]; then
     args=(--target=relay --url="ws://127.0.0.1:$relay_port/relay" --server-pid="$relay_pid")
+  elif [ "$target" = stoa-before ]; then
+    args=(--target=stoa --url="$before_ws" --http="$before_http" --admin-secret="$before_secret"
+          --encoding="$encoding" --server-pid="$before_pid")
   else
     args=(--target=stoa --url="$stoa_ws" --http="$stoa_http" --admin-secret="$admin_secret" --encoding="$encoding")
     # bin/stoa execs the JVM, so its pid is the server's; an external Stoa is not measured
@@ -173,7 +204,11 @@ load() {  # load TARGET MODE
     echo "run-c2c: $target $mode run failed or timed out after $bound s:" >&2
     cat "$work/run.err" >&2
   fi
-  grep '^{' "$work/run.out" >>"$sink" || true
+  if [ "$target" = stoa-before ]; then
+    grep '^{' "$work/run.out" | sed 's/"target":"stoa"/"target":"stoa-before"/' >>"$sink" || true
+  else
+    grep '^{' "$work/run.out" >>"$sink" || true
+  fi
   grep -v '^{' "$work/run.out" || true
 }
 # Warm-up rounds run the same loads against the same processes and are not summarized: on a
@@ -183,15 +218,19 @@ for round in $(seq 1 "$warm_rounds"); do
   round="warm-up $round"
   load relay open
   if [ -n "$stoa_ws" ]; then load stoa open; fi
+  if [ -n "$before_ws" ]; then load stoa-before open; fi
   load relay max
   if [ -n "$stoa_ws" ]; then load stoa max; fi
+  if [ -n "$before_ws" ]; then load stoa-before max; fi
 done
 sink="$results"
 for round in $(seq 1 "$rounds"); do
   load relay open
   if [ -n "$stoa_ws" ]; then load stoa open; fi
+  if [ -n "$before_ws" ]; then load stoa-before open; fi
   load relay max
   if [ -n "$stoa_ws" ]; then load stoa max; fi
+  if [ -n "$before_ws" ]; then load stoa-before max; fi
 done
 
 echo

@@ -25,7 +25,10 @@ import dev.stoa.cluster.impl.Invoker;
 import dev.stoa.cluster.impl.ServiceHost;
 import dev.stoa.cluster.internal.HazelcastFutures;
 import dev.stoa.cluster.impl.RemoveIfValue;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -104,6 +107,7 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
   private IMap<String, String> services;
   private volatile HttpServer httpServer;
   private volatile GrpcCalls calls;
+  private volatile Context callContext;
   private UUID entryListenerId;
   private UUID membershipListenerId;
   private volatile long resyncTimer = -1;
@@ -134,6 +138,7 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
       return Future.failedFuture(new IllegalStateException("start the cluster node before the service directory", e));
     }
     String credential = node.secret().grpcCredential();
+    callContext = ((VertxInternal) vertx).createEventLoopContext();
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions()
         .removeEnabledProtocol(GrpcProtocol.TRANSCODING)
         .removeEnabledProtocol(GrpcProtocol.WEB)
@@ -353,11 +358,24 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
         e -> kind.bind(remoteInvoker(kind, a), kind.description() + " at " + a.address())));
   }
 
+  /**
+   * Calls over gRPC from the caller's context; a caller on no Vert.x thread (a role's own lane or
+   * timer thread) has its call sent from the directory's context instead, where Vert.x would
+   * otherwise make a new context for every call.
+   */
   private Invoker remoteInvoker(ServiceKind<?> kind, Announcement a) {
     SocketAddress to = SocketAddress.inetSocketAddress(a.port(), a.host());
     String what = kind.description() + " at " + a.address();
     GrpcCalls grpc = calls;
-    return (call, request) -> grpc.call(to, what, call, request);
+    Context home = callContext;
+    return (call, request) -> {
+      if (Vertx.currentContext() != null) {
+        return grpc.call(to, what, call, request);
+      }
+      Promise<Object> answer = Promise.promise();
+      home.runOnContext(v -> grpc.call(to, what, call, request).onComplete(answer));
+      return answer.future();
+    };
   }
 
   private Future<Void> withdraw(Announcement a) {

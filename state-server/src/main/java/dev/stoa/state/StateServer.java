@@ -26,13 +26,15 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
@@ -50,14 +52,14 @@ import java.util.logging.Logger;
  * every one found there is re-armed on the gateway it was pushed through (the first retransmit
  * after the initial delay), so a restart loses nothing unacked.
  *
- * <p>Threading: all state lives on one lane thread (a one-thread Vert.x worker pool, which also
+ * <p>Threading: all state lives on one lane thread (a platform thread of its own, which also
  * does the Chronicle Map file I/O); every {@link State} method hops onto it. The futures of
  * {@link #attach} and {@link #detach} complete on the caller's context; those of the per-message
  * calls {@link #push} and {@link #ack} complete on the lane thread, so that a message costs its
  * caller's event loop no task for an answer that is only ever logged: their listeners must be
- * thread-safe and must not block. The wheel thread only hops to the Vert.x context captured at
- * {@link #start()}, from where the lane is fed; gateways are called from that context, never from
- * the lane or the wheel. Calls before {@link #start()} completes or after {@link #stop()} fail
+ * thread-safe and must not block. The wheel thread hands a due retransmit straight to the lane,
+ * and the lane calls the gateway itself (wheel → lane → gateway: the gateway's binding makes the
+ * one hop to the connection's event loop, or to the directory's context for a remote gateway). Calls before {@link #start()} completes or after {@link #stop()} fail
  * UNAVAILABLE. Thread-safe.
  *
  * <p>For the room fan-out beside it ({@link RoomFanout}, same package): {@link #gatewayOf} tells
@@ -78,8 +80,7 @@ public final class StateServer implements State, Lifecycle {
 
   private volatile boolean running;
   private volatile StateMetrics metrics;
-  private Context context;
-  private WorkerExecutor lane;
+  private ExecutorService lane;
   private Future<Void> stopped;
   // lane-confined, set by start()
   private DeliveryState store;
@@ -127,14 +128,12 @@ public final class StateServer implements State, Lifecycle {
   }
 
   /**
-   * Opens or recovers the map and re-arms what it holds. Call once, from an event-loop context or
-   * a non-Vert.x thread: the context current then is where gateways are called from.
+   * Opens or recovers the map and re-arms what it holds. Call once.
    */
   @Override
   public Future<Void> start() {
-    context = vertx.getOrCreateContext();
-    lane = vertx.createSharedWorkerExecutor("stoa-state-" + id, 1);
-    return lane.<Void>executeBlocking(() -> {
+    lane = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("stoa-state-" + id).factory());
+    return this.<Void>onThread(lane, () -> {
       metrics = new StateMetrics(Metrics.registry(), id);
       try {
         store = DeliveryState.open(file, options.pendingMax());
@@ -152,8 +151,11 @@ public final class StateServer implements State, Lifecycle {
         throw e;
       }
       return null;
-    }, false).recover(e -> lane.close().transform(ignored -> Future.failedFuture(
-        new IllegalStateException("state server " + id + ": cannot open " + file + ": " + e, e))));
+    }).recover(e -> {
+      lane.shutdown();
+      return Future.<Void>failedFuture(new IllegalStateException("state server " + id + ": cannot open " + file
+          + ": " + e, e));
+    });
   }
 
   /** Stops retransmitting and closes the map; pending pushes stay in the file for the next start. */
@@ -164,10 +166,13 @@ public final class StateServer implements State, Lifecycle {
         stopped = Future.succeededFuture();
       } else {
         running = false;
-        stopped = lane.<Void>executeBlocking(() -> {
+        stopped = onThread(lane, () -> {
           releaseOnLane();
-          return null;
-        }, false).eventually(() -> lane.close());
+          return (Void) null;
+        }).eventually(() -> {
+          lane.shutdown();
+          return Future.succeededFuture();
+        });
       }
     }
     return stopped;
@@ -244,7 +249,7 @@ public final class StateServer implements State, Lifecycle {
    */
   private Future<Empty> onLaneUnbound(Runnable task) {
     Promise<Empty> done = Promise.promise();
-    Future<Void> queued = queueOnLane(() -> {
+    if (!execute(() -> {
       try {
         requireRunning();
         task.run();
@@ -252,21 +257,37 @@ public final class StateServer implements State, Lifecycle {
       } catch (Throwable t) {
         done.fail(t);
       }
-      return null;
-    });
-    return queued.failed() ? Future.failedFuture(queued.cause()) : done.future();
+    })) {
+      return Future.failedFuture(unavailable());
+    }
+    return done.future();
   }
 
-  /** Feeds {@code task} to the lane for its effect; a failure is logged. */
+  /** Feeds {@code task} to the lane for its effect, from any thread; a failure is logged. */
   private void submit(Runnable task) {
-    runOnLane(() -> {
-      task.run();
-      return null;
-    }).onFailure(e -> {
-      if (running) {
-        LOG.log(Level.WARNING, "state server " + id + ": lane task failed", e);
+    execute(() -> {
+      try {
+        requireRunning();
+        task.run();
+      } catch (Throwable t) {
+        if (running) {
+          LOG.log(Level.WARNING, "state server " + id + ": lane task failed", t);
+        }
       }
     });
+  }
+
+  /** Queues {@code task} on the lane; false if this server is not running or its lane is closed. */
+  private boolean execute(Runnable task) {
+    if (!running) {
+      return false;
+    }
+    try {
+      lane.execute(task);
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
+    }
   }
 
   /** Runs {@code task} on the lane if this server is running then; fails UNAVAILABLE otherwise. */
@@ -285,10 +306,38 @@ public final class StateServer implements State, Lifecycle {
     if (!running) {
       return Future.failedFuture(unavailable());
     }
+    return onThread(lane, task);
+  }
+
+  /**
+   * Runs {@code task} on {@code thread}; the future completes on the context of the caller (if it
+   * called from one), else on that thread. A thread that no longer takes tasks fails it UNAVAILABLE.
+   */
+  private <T> Future<T> onThread(ExecutorService thread, Callable<T> task) {
+    Context caller = Vertx.currentContext();
+    Promise<T> done = Promise.promise();
     try {
-      return lane.executeBlocking(task, false);
-    } catch (RuntimeException e) { // the lane closed between the check and the call
+      thread.execute(() -> {
+        T result;
+        try {
+          result = task.call();
+        } catch (Throwable t) {
+          settle(caller, () -> done.fail(t));
+          return;
+        }
+        settle(caller, () -> done.complete(result));
+      });
+    } catch (RejectedExecutionException e) { // the lane closed between the check and the call
       return Future.failedFuture(unavailable());
+    }
+    return done.future();
+  }
+
+  private static void settle(Context caller, Runnable completion) {
+    if (caller == null) {
+      completion.run();
+    } else {
+      caller.runOnContext(v -> completion.run());
     }
   }
 
@@ -299,16 +348,20 @@ public final class StateServer implements State, Lifecycle {
     }
   }
 
-  /** On the wheel thread: hop, never work here. The lane learns how long the hop took. */
+  /** On the wheel thread: hand the retransmit to the lane, never work here. The lane learns how long the hand-off took. */
   private void onTimer(long connId, long msgId, Timeout timeout) {
     long firedAt = System.nanoTime();
-    context.runOnContext(v -> submit(() -> {
+    submit(() -> {
       long lagMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - firedAt);
       engine.retransmit(connId, msgId, timeout, lagMs).ifPresent(this::dispatch);
-    }));
+    });
   }
 
-  /** On the lane: resolve the gateway, then call it from the Vert.x context. */
+  /**
+   * On the lane: resolve the gateway and call it from here; the directory's binding hops only
+   * where it must (a gateway in this process takes the call on any thread, a remote one is called
+   * from the directory's context).
+   */
   private void dispatch(Delivery delivery) {
     Optional<Gateway> gateway;
     try {
@@ -328,7 +381,7 @@ public final class StateServer implements State, Lifecycle {
         .addAllConnIds(delivery.connIds())
         .setFrame(Frame.newBuilder().setPush(Push.newBuilder().setMessage(delivery.message())))
         .build();
-    context.runOnContext(v -> call(gateway.get(), delivery, request));
+    call(gateway.get(), delivery, request);
   }
 
   private void call(Gateway gateway, Delivery delivery, DeliverRequest request) {

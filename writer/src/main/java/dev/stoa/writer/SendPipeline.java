@@ -22,6 +22,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -63,8 +64,8 @@ import java.util.logging.Logger;
  * ({@code writer.queue.max} sends accepted and not yet answered) answers UNAVAILABLE.
  *
  * <p><b>Threads.</b> {@link #send} may be called from any thread and does no I/O itself; storage
- * runs on the lane and commit threads; the returned future and the push trigger run on the
- * caller's Vert.x context. {@link #close} blocks: call it off the event loop. Thread-safe.
+ * runs on the lane, commit and sync threads; the returned future completes on the caller's Vert.x
+ * context; the push trigger runs on the writer's own event-loop context. {@link #close} blocks: call it off the event loop. Thread-safe.
  */
 public final class SendPipeline implements Writer, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(SendPipeline.class.getName());
@@ -82,6 +83,8 @@ public final class SendPipeline implements Writer, AutoCloseable {
   private final WriterMetrics metrics = new WriterMetrics();
   private final ConcurrentHashMap<DedupKey, CompletableFuture<SendResult>> inFlight = new ConcurrentHashMap<>();
   private final SendOrder order;
+  /** The writer's own event-loop context: every push trigger runs here, never on a caller's loop. */
+  private final Context pushContext;
   private final long orderSweepTimer;
   private volatile boolean closed;
 
@@ -115,6 +118,7 @@ public final class SendPipeline implements Writer, AutoCloseable {
     }
     this.sweeper = new DedupSweeper(kv, committer, clock, options.dedupWindowSeconds(), options.dedupSweepBatch(),
         metrics);
+    this.pushContext = ((VertxInternal) vertx).createEventLoopContext();
     this.order = new SendOrder(options.orderGapMillis(), (delay, task) -> vertx.setTimer(delay, id -> task.run()),
         clock::millis, metrics::orderGapSkipped);
     this.orderSweepTimer = vertx.setPeriodic(ORDER_IDLE_MILLIS, id -> order.forgetIdle(ORDER_IDLE_MILLIS));
@@ -222,8 +226,7 @@ public final class SendPipeline implements Writer, AutoCloseable {
 
   /**
    * Completes the in-flight entry here and the caller's future on its context; a stored message's
-   * push trigger follows in the same event-loop task, right after the caller's listeners have
-   * answered the sender, so a send costs the event loop one task, not two.
+   * push trigger runs on the writer's own context, so the sender's event loop does no push work.
    */
   private void answer(ValidSend send, DedupKey key, Reply reply, long start, Lane.Outcome outcome,
       Throwable failure) {
@@ -248,12 +251,10 @@ public final class SendPipeline implements Writer, AutoCloseable {
     reply.inFlight().complete(result);
     Message message = outcome.message();
     List<String> members = message == null ? null : send.session().c2cMembers();
-    reply.context().runOnContext(v -> {
-      reply.caller().complete(result);
-      if (message != null) {
-        triggerPush(members, send.connId(), message);
-      }
-    });
+    reply.context().runOnContext(v -> reply.caller().complete(result));
+    if (message != null) {
+      pushContext.runOnContext(v -> triggerPush(members, send.connId(), message));
+    }
   }
 
   private void triggerPush(List<String> members, long senderConnId, Message message) {

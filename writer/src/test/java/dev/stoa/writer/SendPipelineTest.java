@@ -597,14 +597,23 @@ class SendPipelineTest {
   }
 
   @Test
-  void theAnswerAndThenThePushRunOnTheCallersContext() throws Exception {
+  void theAnswerRunsOnTheCallersContextAndThePushOnTheWritersOwn() throws Exception {
     List<String> events = new CopyOnWriteArrayList<>();
+    List<Context> pushContexts = new CopyOnWriteArrayList<>();
     Context caller = vertx.getOrCreateContext();
+    Context otherCaller = vertx.getOrCreateContext();
     pipeline.close();
     pipeline = newPipeline(WriterOptions.defaults(), (members, conn, message) -> {
-      events.add("push on caller=" + (Vertx.currentContext() == caller));
+      Context now = Vertx.currentContext();
+      pushContexts.add(now);
+      events.add("push of " + message.getClientMsgId() + " on an event loop=" + (now != null && now.isEventLoopContext())
+          + ", on a caller's=" + (now == caller || now == otherCaller));
       return Future.succeededFuture();
     });
+    CountDownLatch carolAnswered = new CountDownLatch(1);
+    otherCaller.runOnContext(v -> pipeline.send(send("carol", "phone", 43, "c-1", "user:bob", "hi"))
+        .onComplete(answer -> carolAnswered.countDown()));
+    assertThat(carolAnswered.await(10, TimeUnit.SECONDS)).isTrue();
     CountDownLatch done = new CountDownLatch(1);
     caller.runOnContext(v -> pipeline.send(send("alice", "phone", 42, "a-1", "user:bob", "hi"))
         .onComplete(first -> {
@@ -618,9 +627,14 @@ class SendPipelineTest {
           });
         }));
     assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (pushContexts.size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
     Thread.sleep(50);
-    assertThat(events).containsExactly("answer OK on caller=true", "push on caller=true",
-        "second failed=true on caller=true");
+    assertThat(events).containsExactlyInAnyOrder("answer OK on caller=true", "second failed=true on caller=true",
+        "push of a-1 on an event loop=true, on a caller's=false", "push of c-1 on an event loop=true, on a caller's=false");
+    assertThat(pushContexts).hasSize(2).allMatch(c -> c == pushContexts.get(0));
   }
 
   @Test
