@@ -14,8 +14,8 @@ import dev.stoa.gateway.impl.HttpApi;
 import dev.stoa.gateway.impl.HttpConnectionCap;
 import dev.stoa.gateway.impl.HttpVerticle;
 import dev.stoa.gateway.impl.RouteHeartbeat;
-import dev.stoa.gateway.impl.Session;
-import dev.stoa.gateway.impl.SessionFactory;
+import dev.stoa.gateway.impl.LongConnection;
+import dev.stoa.gateway.impl.LongConnectionFactory;
 import dev.stoa.gateway.impl.TcpVerticle;
 import dev.stoa.proto.internal.DeliverReply;
 import dev.stoa.proto.internal.DeliverRequest;
@@ -50,7 +50,7 @@ import java.util.logging.Logger;
  * servers. Start and stop once each. Thread-safe; {@link #deliver} may be called from any thread.
  *
  * <p>Threads: each connection lives on the event loop that accepted it, where its frames are
- * parsed, limited and answered ({@code impl.Session}); a push delivered from another thread is
+ * parsed, limited and answered ({@code impl.LongConnection}); a push delivered from another thread is
  * handed to that loop; calls to other roles and to the route table never block it (their work
  * runs on their own threads and the answers hop back to the loop).
  */
@@ -112,11 +112,11 @@ public final class GatewayServer implements Gateway, Lifecycle {
         new FrameDispatcher(backend, clock), routes, registry, metrics, connIds, clock);
     context = gw;
     HttpApi api = new HttpApi(gw, adminSecret);
-    SessionFactory sessions = new SessionFactory(gw);
+    LongConnectionFactory connections = new LongConnectionFactory(gw);
     HttpConnectionCap httpCap = new HttpConnectionCap(options.httpMaxConnections(), Metrics.registry());
     return deploy(options.httpPort(), httpPort,
-            (port, bound) -> new HttpVerticle(gw, api, sessions, httpCap, port, bound))
-        .compose(v -> deploy(options.tcpPort(), tcpPort, (port, bound) -> new TcpVerticle(gw, sessions, port, bound)))
+            (port, bound) -> new HttpVerticle(gw, api, connections, httpCap, port, bound))
+        .compose(v -> deploy(options.tcpPort(), tcpPort, (port, bound) -> new TcpVerticle(gw, connections, port, bound)))
         .compose(v -> directory.register(Services.GATEWAY, gatewayId, this))
         .onSuccess(v -> {
           registered = true;
@@ -163,8 +163,8 @@ public final class GatewayServer implements Gateway, Lifecycle {
         : Future.succeededFuture();
     return withdrawn.transform(ignored -> {
       List<Future<Void>> closing = new ArrayList<>();
-      for (Session session : registry.all()) {
-        closing.add(session.shutdown("gateway " + gatewayId + " is shutting down; reconnect"));
+      for (LongConnection connection : registry.all()) {
+        closing.add(connection.shutdown("gateway " + gatewayId + " is shutting down; reconnect"));
       }
       return Future.join(closing).timeout(STOP_GRACE_MS, TimeUnit.MILLISECONDS);
     }).transform(ignored -> undeployAll()).onComplete(ignored -> {
@@ -199,8 +199,8 @@ public final class GatewayServer implements Gateway, Lifecycle {
     DeliverReply.Builder reply = DeliverReply.newBuilder();
     for (int i = 0; i < request.getConnIdsCount(); i++) {
       long connId = request.getConnIds(i);
-      Session session = registry.get(connId);
-      if (session == null || !session.deliver(frame)) {
+      LongConnection connection = registry.get(connId);
+      if (connection == null || !connection.deliver(frame)) {
         reply.addClosedConnIds(connId);
       }
     }

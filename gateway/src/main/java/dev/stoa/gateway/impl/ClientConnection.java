@@ -4,7 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Handler;
 
 /**
- * One client socket, WebSocket or TCP, as the {@link Session} sees it: frames in (delivered to
+ * One client socket, WebSocket or TCP, as the {@link LongConnection} sees it: frames in (delivered to
  * the {@link Inbound} set with {@link #start}), frames out in a given encoding, flow control and
  * close. {@link #write} may be called from any thread; everything else from the connection's
  * event loop ({@link #context()}).

@@ -7,42 +7,42 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The sessions of this gateway by connection id, from the moment a {@code connect} is accepted
+ * The connections of this gateway by connection id, from the moment a {@code connect} is accepted
  * (so a push racing the {@code connAck} is queued, not lost) until the socket closes. Sessions
  * that have not sent {@code connect} yet are not here. Thread-safe.
  */
 public final class ConnectionRegistry {
-  private final ConcurrentHashMap<Long, Session> sessions = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Long, LongConnection> connections = new ConcurrentHashMap<>();
 
-  public void add(long connId, Session session) {
-    Session previous = sessions.putIfAbsent(connId, session);
-    if (previous != null && previous != session) {
+  public void add(long connId, LongConnection connection) {
+    LongConnection previous = connections.putIfAbsent(connId, connection);
+    if (previous != null && previous != connection) {
       throw new IllegalStateException("connId " + Long.toUnsignedString(connId)
           + " is already in use on this gateway: the connection id supplier repeated itself");
     }
   }
 
-  public void remove(long connId, Session session) {
-    sessions.remove(connId, session);
+  public void remove(long connId, LongConnection connection) {
+    connections.remove(connId, connection);
   }
 
-  public Session get(long connId) {
-    return sessions.get(connId);
+  public LongConnection get(long connId) {
+    return connections.get(connId);
   }
 
   public int size() {
-    return sessions.size();
+    return connections.size();
   }
 
-  public Collection<Session> all() {
-    return List.copyOf(sessions.values());
+  public Collection<LongConnection> all() {
+    return List.copyOf(connections.values());
   }
 
-  /** (user, connection) of every session past {@code connect}, for the route-table heartbeat. */
+  /** (user, connection) of every connection past {@code connect}, for the route-table heartbeat. */
   public List<UserConnection> userConnections() {
-    List<UserConnection> list = new ArrayList<>(sessions.size());
-    for (Session s : sessions.values()) {
-      SessionInfo info = s.info();
+    List<UserConnection> list = new ArrayList<>(connections.size());
+    for (LongConnection s : connections.values()) {
+      ConnectionInfo info = s.info();
       if (info != null) {
         list.add(new UserConnection(info.userId(), info.connId()));
       }

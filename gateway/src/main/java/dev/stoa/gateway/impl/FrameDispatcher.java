@@ -38,12 +38,12 @@ public final class FrameDispatcher {
    * to {@code answered} answered), through writer {@code writerId}: its {@code sendAck}, or an
    * {@code error} with the clientMsgId.
    */
-  public Future<Frame> send(SessionInfo who, String writerId, long sendSeq, long answered, Send send) {
+  public Future<Frame> send(ConnectionInfo who, String writerId, long sendSeq, long answered, Send send) {
     return answer(backend.send(writerId, who.userId(), who.deviceId(), who.connId(), sendSeq, answered, send)
         .map(ack -> Frame.newBuilder().setSendAck(ack).build()), send.getClientMsgId());
   }
 
-  public Future<Frame> handle(SessionInfo who, Frame frame) {
+  public Future<Frame> handle(ConnectionInfo who, Frame frame) {
     return switch (frame.getFrameCase()) {
       case SEND -> {
         String clientMsgId = frame.getSend().getClientMsgId();

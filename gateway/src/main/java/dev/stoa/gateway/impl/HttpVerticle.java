@@ -20,13 +20,13 @@ import java.util.function.IntConsumer;
 public final class HttpVerticle extends VerticleBase {
   private final GatewayContext gw;
   private final HttpApi api;
-  private final SessionFactory sessions;
+  private final LongConnectionFactory sessions;
   private final int port;
   private final IntConsumer boundPort;
   private final HttpConnectionCap cap;
   private HttpServer server;
 
-  public HttpVerticle(GatewayContext gw, HttpApi api, SessionFactory sessions, HttpConnectionCap cap, int port,
+  public HttpVerticle(GatewayContext gw, HttpApi api, LongConnectionFactory sessions, HttpConnectionCap cap, int port,
       IntConsumer boundPort) {
     this.gw = gw;
     this.cap = cap;

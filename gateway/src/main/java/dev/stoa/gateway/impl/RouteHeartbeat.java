@@ -11,7 +11,7 @@ import java.util.logging.Logger;
  * Every {@code gateway.heartbeat.seconds}, marks every connection of this gateway alive in the
  * route table, so routes of a crashed gateway age out while live ones stay, and re-attaches the
  * connections (with their rooms) of every state server that has been started again since they
- * were attached ({@link Session#reattachIfRestarted}; a push reaches a forgotten connection even
+ * were attached ({@link LongConnection#reattachIfRestarted}; a push reaches a forgotten connection even
  * before that, since it names the connection's gateway, but room fan-out needs the re-join).
  * Start and stop once; the timer runs on a Vert.x event loop.
  */
@@ -54,9 +54,9 @@ public final class RouteHeartbeat {
   private void reattachRestarted() {
     Map<String, String> incarnations = new HashMap<>();
     int reattached = 0;
-    for (Session session : gw.registry().all()) {
-      SessionInfo who = session.info();
-      if (who != null && session.reattachIfRestarted(
+    for (LongConnection connection : gw.registry().all()) {
+      ConnectionInfo who = connection.info();
+      if (who != null && connection.reattachIfRestarted(
           incarnations.computeIfAbsent(who.stateServerId(), gw.backend()::stateIncarnation))) {
         gw.metrics().reattached();
         reattached++;

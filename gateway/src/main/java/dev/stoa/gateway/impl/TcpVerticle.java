@@ -12,12 +12,12 @@ import java.util.function.IntConsumer;
  */
 public final class TcpVerticle extends VerticleBase {
   private final GatewayContext gw;
-  private final SessionFactory sessions;
+  private final LongConnectionFactory sessions;
   private final int port;
   private final IntConsumer boundPort;
   private NetServer server;
 
-  public TcpVerticle(GatewayContext gw, SessionFactory sessions, int port, IntConsumer boundPort) {
+  public TcpVerticle(GatewayContext gw, LongConnectionFactory sessions, int port, IntConsumer boundPort) {
     this.gw = gw;
     this.sessions = sessions;
     this.port = port;

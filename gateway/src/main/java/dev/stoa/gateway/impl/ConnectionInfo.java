@@ -5,4 +5,4 @@ package dev.stoa.gateway.impl;
  *
  * @param stateServerId the state server the connection was attached to
  */
-public record SessionInfo(String userId, String deviceId, long connId, String stateServerId) {}
+public record ConnectionInfo(String userId, String deviceId, long connId, String stateServerId) {}

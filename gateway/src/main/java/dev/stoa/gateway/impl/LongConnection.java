@@ -1,7 +1,6 @@
 package dev.stoa.gateway.impl;
 
 import dev.stoa.common.StoaException;
-import dev.stoa.gateway.TokenIssuer.TokenClaims;
 import dev.stoa.proto.ProtoJson;
 import dev.stoa.proto.client.Code;
 import dev.stoa.proto.client.ConnAck;
@@ -9,7 +8,6 @@ import dev.stoa.proto.client.Connect;
 import dev.stoa.proto.client.Frame;
 import dev.stoa.proto.client.Kick;
 import dev.stoa.proto.internal.Connection;
-import dev.stoa.proto.internal.Route;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -23,7 +21,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The state machine of one long connection (PROTOCOL.md "Long connections"):
+ * The state machine of one long connection (PROTOCOL.md "Long connections"); the
+ * {@code connect} handshake is {@link ConnectHandshake}, the way of its sends to the writer
+ * {@link SendQueue}:
  *
  * <pre>
  * AWAITING_CONNECT --connect--> CONNECTING --token ok, attached, routed--> OPEN
@@ -49,8 +49,8 @@ import java.util.logging.Logger;
  * <p>Thread-safety: every method but {@link #deliver}, {@link #shutdown} and {@link #info} runs on
  * the connection's event loop; those three may be called from any thread.
  */
-public final class Session implements ClientConnection.Inbound {
-  private static final Logger LOG = Logger.getLogger(Session.class.getName());
+public final class LongConnection implements ClientConnection.Inbound {
+  private static final Logger LOG = Logger.getLogger(LongConnection.class.getName());
   private static final int MAX_PENDING_INPUT = 256;
 
   enum State { AWAITING_CONNECT, CONNECTING, OPEN, CLOSED }
@@ -64,7 +64,7 @@ public final class Session implements ClientConnection.Inbound {
 
   private volatile State state = State.AWAITING_CONNECT;
   private volatile Encoding replyEncoding;
-  private volatile SessionInfo info;
+  private volatile ConnectionInfo info;
   private volatile boolean attached;
   private volatile boolean routed;
   private volatile String stateIncarnation = "";
@@ -78,7 +78,7 @@ public final class Session implements ClientConnection.Inbound {
   private long idleTimer = -1;
   private final SendQueue sends;
 
-  public Session(GatewayContext gw, ClientConnection conn) {
+  public LongConnection(GatewayContext gw, ClientConnection conn) {
     this.gw = gw;
     this.conn = conn;
     this.rateLimiter = new RateLimiter(gw.options().ratePerSecond(), gw.options().rateBurst(), gw.clock());
@@ -95,7 +95,7 @@ public final class Session implements ClientConnection.Inbound {
   }
 
   /** Who is connected, or null before {@code connect} succeeded. */
-  public SessionInfo info() {
+  public ConnectionInfo info() {
     return info;
   }
 
@@ -271,7 +271,7 @@ public final class Session implements ClientConnection.Inbound {
     }
     String clientMsgId = type == Frame.FrameCase.SEND ? frame.getSend().getClientMsgId() : null;
     if (type == Frame.FrameCase.CONNECT) {
-      SessionInfo who = info;
+      ConnectionInfo who = info;
       reject(Code.BAD_REQUEST, "connect: this connection is already connected as user '" + who.userId()
           + "', device '" + who.deviceId() + "'", null, encoding);
     } else if (type == Frame.FrameCase.FRAME_NOT_SET) {
@@ -334,7 +334,7 @@ public final class Session implements ClientConnection.Inbound {
    * @return true if a re-attach was started
    */
   boolean reattachIfRestarted(String incarnation) {
-    SessionInfo who = info;
+    ConnectionInfo who = info;
     String seen = stateIncarnation;
     if (who == null || !attached || state != State.OPEN || incarnation.isEmpty() || incarnation.equals(seen)) {
       return false;
@@ -368,47 +368,27 @@ public final class Session implements ClientConnection.Inbound {
     state = State.CONNECTING;
     connectInFlight = true;
     conn.pause();
-    String wantedDevice = connect.hasDeviceId() ? connect.getDeviceId() : null;
-    gw.tokens().verify(connect.getToken())
-        .compose(claims -> {
-          try {
-            return accept(claims, wantedDevice);
-          } catch (RuntimeException e) {
-            return Future.failedFuture(e);
-          }
-        })
-        .onComplete(ar -> onContext(() -> connected(ar)));
+    new ConnectHandshake(gw).run(connect, new ConnectHandshake.Steps() {
+      @Override
+      public void identified(ConnectionInfo who, String incarnation) {
+        info = who;
+        gw.registry().add(who.connId(), LongConnection.this);
+        stateIncarnation = incarnation;
+      }
+
+      @Override
+      public void attached() {
+        attached = true;
+      }
+
+      @Override
+      public void routed() {
+        routed = true;
+      }
+    }).onComplete(ar -> onContext(() -> connected(ar)));
   }
 
-  /** Runs off the event loop: registers the connection everywhere it must be known. */
-  private Future<SessionInfo> accept(TokenClaims claims, String wantedDevice) {
-    if (wantedDevice != null && !wantedDevice.equals(claims.deviceId())) {
-      return Future.failedFuture(new StoaException(Code.UNAUTHENTICATED,
-          "deviceId: token was issued for device '" + claims.deviceId() + "'"));
-    }
-    long connId = gw.connIds().getAsLong();
-    String stateServerId = gw.backend().pickStateServer(connId);
-    SessionInfo who = new SessionInfo(claims.userId(), claims.deviceId(), connId, stateServerId);
-    info = who;
-    gw.registry().add(connId, this);
-    stateIncarnation = gw.backend().stateIncarnation(stateServerId); // before: a restart during attach shows later
-    return gw.backend().attach(stateServerId, protoConnection(who))
-        .compose(v -> {
-          attached = true;
-          long now = gw.clock().millis();
-          Route route = Route.newBuilder().setConnId(connId).setDeviceId(who.deviceId())
-              .setGatewayId(gw.gatewayId()).setStateServerId(stateServerId)
-              .setRefreshedAt(now).setConnectedAt(now).build();
-          return call("routeTable", () -> gw.routes().register(who.userId(), route));
-        })
-        .map(v -> {
-          routed = true;
-          UserConnectionCap.enforce(gw, who.userId(), connId); // after the connAck is due: never delays it
-          return who;
-        });
-  }
-
-  private void connected(AsyncResult<SessionInfo> result) {
+  private void connected(AsyncResult<ConnectionInfo> result) {
     connectInFlight = false;
     if (state == State.CLOSED) {
       cleanup();
@@ -420,7 +400,7 @@ public final class Session implements ClientConnection.Inbound {
       return;
     }
     cancelTimer(connectTimer);
-    SessionInfo who = result.result();
+    ConnectionInfo who = result.result();
     write(Frame.newBuilder().setConnAck(ConnAck.newBuilder().setUserId(who.userId()).setDeviceId(who.deviceId())
         .setConnId(who.connId()).setServerTime(gw.clock().millis())
         .setHeartbeatSeconds(gw.options().heartbeatSeconds())).build(), replyEncoding);
@@ -597,7 +577,7 @@ public final class Session implements ClientConnection.Inbound {
     cleanupStarted = true;
     pendingIn.clear();
     pendingOut.clear();
-    SessionInfo who = info;
+    ConnectionInfo who = info;
     if (who == null) {
       cleanedUp.tryComplete();
       return;
@@ -608,7 +588,7 @@ public final class Session implements ClientConnection.Inbound {
             .onFailure(e -> LOG.log(Level.FINE, "detach of conn " + Long.toUnsignedString(who.connId()) + " failed", e))
         : Future.succeededFuture();
     Future<Void> unrouted = routed
-        ? call("routeTable", () -> gw.routes().unregister(who.userId(), who.connId()))
+        ? ConnectHandshake.call("routeTable", () -> gw.routes().unregister(who.userId(), who.connId()))
             .onFailure(e -> LOG.log(Level.FINE, "unregister of conn " + Long.toUnsignedString(who.connId()) + " failed", e))
         : Future.succeededFuture();
     Future.join(detached, unrouted).onComplete(ar -> cleanedUp.tryComplete());
@@ -616,9 +596,8 @@ public final class Session implements ClientConnection.Inbound {
 
   // ---- helpers ----
 
-  private Connection protoConnection(SessionInfo who) {
-    return Connection.newBuilder().setConnId(who.connId()).setUserId(who.userId()).setDeviceId(who.deviceId())
-        .setGatewayId(gw.gatewayId()).build();
+  private Connection protoConnection(ConnectionInfo who) {
+    return ConnectHandshake.protoConnection(gw, who);
   }
 
   private void cancelTimer(long id) {
@@ -632,15 +611,6 @@ public final class Session implements ClientConnection.Inbound {
       task.run();
     } else {
       conn.context().runOnContext(v -> task.run());
-    }
-  }
-
-  private static <T> Future<T> call(String role, java.util.function.Supplier<Future<T>> call) {
-    try {
-      Future<T> f = call.get();
-      return f.recover(e -> Future.failedFuture(Backend.failure(role, e)));
-    } catch (RuntimeException e) {
-      return Future.failedFuture(Backend.failure(role, e));
     }
   }
 }
