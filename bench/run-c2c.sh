@@ -121,6 +121,26 @@ threads=${threads:-$cores}
 echo "run-c2c: JDK $JAVA_HOME; $cores cores; load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 echo "run-c2c: the generator, the relay and Stoa share these cores; numbers are for comparison on this machine"
 
+# start_stoa CHECKOUT NAME HTTP_PORT TCP_PORT CLUSTER_PORT: that checkout's bin/stoa standalone,
+# waited for; sets started_pid and started_secret. The per-connection rate limit (default 50
+# frames/s) would cap every closed-loop client long before the server; the relay has none either.
+start_stoa() {
+  local checkout=$1 name=$2 http_port=$3 tcp_port=$4 cluster_port=$5
+  started_secret="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+  "$checkout/bin/stoa" standalone --data.dir="$work/$name-data" --host=127.0.0.1 --http.port="$http_port" \
+    --tcp.port="$tcp_port" --admin.secret="$started_secret" --cluster.name="stoa-bench-$name-$$" \
+    --cluster.port="$cluster_port" --gateway.rate.per.second=1000000 --gateway.rate.burst=1000000 \
+    ${STOA_EXTRA_ARGS:-} >"$work/$name.log" 2>&1 &
+  started_pid=$!
+  local pid=$started_pid
+  up() {
+    kill -0 "$pid" 2>/dev/null || { echo "run-c2c: $name ($checkout) exited; log:" >&2; tail -n 40 "$work/$name.log" >&2; exit 1; }
+    [ "$(http_status "http://127.0.0.1:$http_port/health")" = 200 ]
+  }
+  wait_for "$stoa_start_timeout" "$name standalone" up || { tail -n 40 "$work/$name.log" >&2; exit 1; }
+  echo "run-c2c: $name ($checkout) up on http://127.0.0.1:$http_port (data in $work/$name-data)"
+}
+
 # ---- bare relay ----
 port_free "$relay_port" || { echo "run-c2c: port $relay_port is taken; pass --relay-port=" >&2; exit 1; }
 "$java" -Xms512m -Xmx1g -cp "$jar" dev.stoa.bench.BareRelay --host=127.0.0.1 --port="$relay_port" \
@@ -140,22 +160,10 @@ elif [ ! -x "$root/bin/stoa" ]; then
 else
   port_free "$stoa_http_port" || { echo "run-c2c: port $stoa_http_port is taken; pass --stoa-http-port=" >&2; exit 1; }
   port_free "$stoa_tcp_port" || { echo "run-c2c: port $stoa_tcp_port is taken; pass --stoa-tcp-port=" >&2; exit 1; }
-  admin_secret="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+  start_stoa "$root" stoa "$stoa_http_port" "$stoa_tcp_port" 5701
+  stoa_pid=$started_pid admin_secret=$started_secret
   stoa_http="http://127.0.0.1:$stoa_http_port"
   stoa_ws="ws://127.0.0.1:$stoa_http_port/v1/ws"
-  # the per-connection rate limit (default 50 frames/s) would cap every closed-loop client long
-  # before the server; the relay has none either
-  "$root/bin/stoa" standalone --data.dir="$work/stoa-data" --host=127.0.0.1 --http.port="$stoa_http_port" \
-    --tcp.port="$stoa_tcp_port" --admin.secret="$admin_secret" --cluster.name="stoa-bench-$$" \
-    --gateway.rate.per.second=1000000 --gateway.rate.burst=1000000 \
-    ${STOA_EXTRA_ARGS:-} >"$work/stoa.log" 2>&1 &
-  stoa_pid=$!
-  stoa_up() {
-    kill -0 "$stoa_pid" 2>/dev/null || { echo "run-c2c: stoa exited; log:" >&2; tail -n 40 "$work/stoa.log" >&2; exit 1; }
-    [ "$(http_status "$stoa_http/health")" = 200 ]
-  }
-  wait_for "$stoa_start_timeout" "stoa standalone" stoa_up || { tail -n 40 "$work/stoa.log" >&2; exit 1; }
-  echo "run-c2c: stoa standalone up on $stoa_http (data in $work/stoa-data)"
 fi
 
 # ---- the baseline build, beside it ----
@@ -165,20 +173,10 @@ if [ -n "$baseline" ]; then
   before_http_port=$((stoa_http_port + 1)) before_tcp_port=$((stoa_tcp_port + 1))
   port_free "$before_http_port" && port_free "$before_tcp_port" \
     || { echo "run-c2c: ports $before_http_port/$before_tcp_port are taken" >&2; exit 1; }
-  before_secret="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+  start_stoa "$baseline" before "$before_http_port" "$before_tcp_port" 5801
+  before_pid=$started_pid before_secret=$started_secret
   before_http="http://127.0.0.1:$before_http_port"
   before_ws="ws://127.0.0.1:$before_http_port/v1/ws"
-  "$baseline/bin/stoa" standalone --data.dir="$work/before-data" --host=127.0.0.1 --http.port="$before_http_port" \
-    --tcp.port="$before_tcp_port" --admin.secret="$before_secret" --cluster.name="stoa-bench-before-$$" \
-    --cluster.port=5801 --gateway.rate.per.second=1000000 --gateway.rate.burst=1000000 \
-    ${STOA_EXTRA_ARGS:-} >"$work/before.log" 2>&1 &
-  before_pid=$!
-  before_up() {
-    kill -0 "$before_pid" 2>/dev/null || { echo "run-c2c: baseline stoa exited; log:" >&2; tail -n 40 "$work/before.log" >&2; exit 1; }
-    [ "$(http_status "$before_http/health")" = 200 ]
-  }
-  wait_for "$stoa_start_timeout" "baseline stoa standalone" before_up || { tail -n 40 "$work/before.log" >&2; exit 1; }
-  echo "run-c2c: baseline stoa ($baseline) up on $before_http"
 fi
 
 # ---- rounds ----

@@ -52,7 +52,8 @@ import java.util.logging.Logger;
  * <p>Threads: each connection lives on the event loop that accepted it, where its frames are
  * parsed, limited and answered ({@code impl.LongConnection}); a push delivered from another thread is
  * handed to that loop; calls to other roles and to the route table never block it (their work
- * runs on their own threads and the answers hop back to the loop).
+ * runs on their own threads and, by the directory's rule, their answers complete on the loop). A
+ * connection's sends go to its writer without waiting for earlier answers ({@code impl.SendQueue}).
  */
 public final class GatewayServer implements Gateway, Lifecycle {
   private static final Logger LOG = Logger.getLogger(GatewayServer.class.getName());

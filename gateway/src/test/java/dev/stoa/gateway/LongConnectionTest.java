@@ -408,15 +408,21 @@ class LongConnectionTest extends GatewayFixture {
     assertThat(error.getError().getMessage()).contains("writer").contains("connection reset by writer");
   }
 
-  @Test
-  void sendsOfOneConnectionReachTheWriterNumberedInArrivalOrderWithoutWaitingForAnswers() throws Exception {
-    start();
+  /** Makes the fake writer hold every answer; the returned list gets one promise per send, in arrival order. */
+  private List<Promise<SendResult>> holdWriterAnswers() {
     List<Promise<SendResult>> held = new CopyOnWriteArrayList<>();
     directory.writer.behaviour = r -> {
       Promise<SendResult> p = Promise.promise();
       held.add(p);
       return p.future();
     };
+    return held;
+  }
+
+  @Test
+  void sendsOfOneConnectionReachTheWriterNumberedInArrivalOrderWithoutWaitingForAnswers() throws Exception {
+    start();
+    List<Promise<SendResult>> held = holdWriterAnswers();
     FrameClient client = openWs(false);
     client.connect(token("alice", "web-1"));
     client.send(send("o-1", "user:bob", "1"));
@@ -435,12 +441,7 @@ class LongConnectionTest extends GatewayFixture {
   @Test
   void whenTheConnectionsWriterChangesTheNextSendWaitsForTheEarlierAnswers() throws Exception {
     start();
-    List<Promise<SendResult>> held = new CopyOnWriteArrayList<>();
-    directory.writer.behaviour = r -> {
-      Promise<SendResult> p = Promise.promise();
-      held.add(p);
-      return p.future();
-    };
+    List<Promise<SendResult>> held = holdWriterAnswers();
     FrameClient client = openWs(false);
     client.connect(token("alice", "web-1"));
     client.send(send("o-1", "user:bob", "1"));

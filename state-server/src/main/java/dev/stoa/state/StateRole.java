@@ -20,8 +20,8 @@ import java.time.Duration;
  * from the composition root.
  *
  * <p>Threads (each class says them in full): the push state and the map file live on the state
- * server's one lane thread; its retransmit wheel thread only hands fired timers back; gateways are
- * called from the Vert.x context the server was started on. Room state lives on the fan-out's own
+ * server's one lane thread, which also calls the gateways; its retransmit wheel thread hands fired
+ * timers straight to the lane. Room state lives on the fan-out's own
  * context, ticked by its wheel; member lanes are tasks on that context.
  */
 public final class StateRole implements Lifecycle {
