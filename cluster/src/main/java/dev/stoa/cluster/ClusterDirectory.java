@@ -86,8 +86,11 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
   public static final long RESYNC_MILLIS = 5_000;
   private static final Logger LOG = Logger.getLogger(ClusterDirectory.class.getName());
 
-  /** An instance hosted here: itself, its binding for callers here ({@code local}) and its announcement. */
-  private record Hosted(String instanceId, Object service, Object local, Announcement announcement) {}
+  /**
+   * An instance hosted here: itself, its binding for callers here ({@code local}), the invoker
+   * {@link #any} uses for it and its announcement.
+   */
+  private record Hosted(String instanceId, Object service, Object local, Invoker direct, Announcement announcement) {}
 
   private record Endpoint(String address, String service) {}
 
@@ -238,7 +241,7 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
     }
     Announcement a = new Announcement(kind.name(), instanceId, nodeOptions.internalHost(), grpcPort(),
         hazelcast.getCluster().getLocalMember().getUuid());
-    Hosted mine = new Hosted(instanceId, service, kind.local(service), a);
+    Hosted mine = new Hosted(instanceId, service, kind.local(service), kind.direct(service), a);
     Hosted other = hosted.compute(kind, (k, prev) -> prev == null || prev.instanceId().equals(instanceId) ? mine : prev);
     if (other != mine) {
       return Future.failedFuture(new IllegalStateException("this process already hosts " + kind + " '"
@@ -312,7 +315,7 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
   private Invoker resolveAny(ServiceKind<?> kind) {
     Hosted h = hosted.get(kind);
     if (h != null) {
-      return kind.direct(h.service());
+      return h.direct();
     }
     List<Announcement> live = live(kind);
     if (live.isEmpty()) {
