@@ -64,8 +64,11 @@ abstract class ServiceBindingContract {
     String secret = "binding-contract-secret-" + UUID.randomUUID();
     int[] ports = {SplitRolesTest.freePort(), SplitRolesTest.freePort()};
     String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1];
+    // a send waits this long for a predecessor that has not arrived: far beyond any reordering a
+    // loaded machine shows, so the order test never sees a gap skipped
     host = TestNode.start(EnumSet.of(Role.WRITER, Role.READER, Role.STATE, Role.INDEX), dir.resolve("host"), cluster,
-        Map.of("cluster.members", members, "cluster.port", Integer.toString(ports[0]), "cluster.secret", secret));
+        Map.of("cluster.members", members, "cluster.port", Integer.toString(ports[0]), "cluster.secret", secret,
+            "writer.order.gap.ms", "60000"));
     other = TestNode.start(EnumSet.of(Role.GATEWAY), dir.resolve("other"), cluster,
         Map.of("cluster.members", members, "cluster.port", Integer.toString(ports[1]), "cluster.secret", secret));
     callers = Vertx.vertx();
