@@ -12,11 +12,9 @@ import com.hazelcast.map.listener.EntryExpiredListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import com.hazelcast.query.Predicates;
-import dev.stoa.common.Ids;
 import dev.stoa.common.Lifecycle;
 import dev.stoa.common.StoaException;
 import dev.stoa.common.config.NodeOptions;
-import dev.stoa.proto.client.Code;
 import dev.stoa.cluster.impl.Announcement;
 import dev.stoa.cluster.impl.AnnouncementCache;
 import dev.stoa.cluster.impl.CallerCheck;
@@ -94,6 +92,9 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
 
   private record Endpoint(String address, String service) {}
 
+  /** A service at another process's endpoint: how its calls go, and the client of its interface over that. */
+  private record Remote(Invoker invoker, Object client) {}
+
   private final Vertx vertx;
   private final ClusterNode node;
   private final ClusterOptions options;
@@ -102,7 +103,7 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
   private final Map<ServiceKind<?>, Hosted> hosted = new ConcurrentHashMap<>();
   private final Map<ServiceKind<?>, Object> anyOf = new ConcurrentHashMap<>();
   private final AnnouncementCache cache = new AnnouncementCache(System::nanoTime);
-  private final Map<Endpoint, Object> remotes = new ConcurrentHashMap<>();
+  private final Map<Endpoint, Remote> remotes = new ConcurrentHashMap<>();
   private final AtomicInteger rotation = new AtomicInteger();
 
   private volatile boolean running;
@@ -226,18 +227,13 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
       return Future.failedFuture(new IllegalStateException("service directory not started (register "
           + kind + " '" + instanceId + "')"));
     }
-    try {
-      Ids.requireId("instanceId", instanceId);
-    } catch (StoaException e) {
-      return Future.failedFuture(e);
+    RuntimeException refused = kind.refusal(instanceId, service);
+    if (refused != null) {
+      return Future.failedFuture(refused);
     }
     if (!served.contains(kind)) {
       return Future.failedFuture(new IllegalArgumentException("service '" + kind + "' is not served by this directory"
           + " (declare it in Services)"));
-    }
-    if (!kind.type().isInstance(service)) {
-      return Future.failedFuture(new IllegalArgumentException(kind + " instance '" + instanceId + "' must implement "
-          + kind.type().getName() + ", got " + (service == null ? "null" : service.getClass().getName())));
     }
     Announcement a = new Announcement(kind.name(), instanceId, nodeOptions.internalHost(), grpcPort(),
         hazelcast.getCluster().getLocalMember().getUuid());
@@ -274,7 +270,7 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
     if (h != null && h.instanceId().equals(instanceId)) {
       return Optional.of(kind.type().cast(h.local()));
     }
-    return liveAnnouncement(kind, instanceId).map(a -> remote(kind, a));
+    return liveAnnouncement(kind, instanceId).map(a -> kind.type().cast(remote(kind, a).client()));
   }
 
   @Override
@@ -296,8 +292,7 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
     if (live.isEmpty()) {
       return Optional.empty();
     }
-    int spread = (int) ((key * 0x9E3779B97F4A7C15L) >>> 32);
-    return Optional.of(live.get(Math.floorMod(spread, live.size())).instanceId());
+    return Optional.of(ServiceKind.byKey(live, key).instanceId());
   }
 
   @Override
@@ -319,11 +314,9 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
     }
     List<Announcement> live = live(kind);
     if (live.isEmpty()) {
-      return (call, request) -> Future.failedFuture(new StoaException(Code.UNAVAILABLE, "no "
-          + kind.description() + " is announced in the cluster"));
+      return kind.noneAnnounced();
     }
-    Announcement a = live.get(Math.floorMod(rotation.getAndIncrement(), live.size()));
-    return remoteInvoker(kind, a);
+    return remote(kind, live.get(Math.floorMod(rotation.getAndIncrement(), live.size()))).invoker();
   }
 
   /** The announcement of {@code instanceId} of {@code kind} if its member is in the cluster. */
@@ -355,10 +348,12 @@ public final class ClusterDirectory implements ServiceDirectory, Lifecycle {
     return uuids;
   }
 
-  /** The gRPC client of {@code kind} at the endpoint of {@code a}, cached per (endpoint, service). */
-  private <T> T remote(ServiceKind<T> kind, Announcement a) {
-    return kind.type().cast(remotes.computeIfAbsent(new Endpoint(a.address(), kind.name()),
-        e -> kind.bind(remoteInvoker(kind, a), kind.description() + " at " + a.address())));
+  /** The gRPC binding of {@code kind} at the endpoint of {@code a}, cached per (endpoint, service). */
+  private Remote remote(ServiceKind<?> kind, Announcement a) {
+    return remotes.computeIfAbsent(new Endpoint(a.address(), kind.name()), e -> {
+      Invoker invoker = remoteInvoker(kind, a);
+      return new Remote(invoker, kind.bind(invoker, kind.description() + " at " + a.address()));
+    });
   }
 
   /**

@@ -1,9 +1,6 @@
 package dev.stoa.cluster;
 
 import dev.stoa.cluster.impl.Invoker;
-import dev.stoa.common.Ids;
-import dev.stoa.common.StoaException;
-import dev.stoa.proto.client.Code;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * gets a new {@link #incarnation}. Thread-safe.
  */
 public final class LocalDirectory implements ServiceDirectory {
-  private record Registration(Object service, Object local, String incarnation) {}
+  private record Registration(Invoker direct, Object local, String incarnation) {}
 
   private final Map<ServiceKind<?>, Map<String, Registration>> hosted = new ConcurrentHashMap<>();
   private final Map<ServiceKind<?>, Object> anyOf = new ConcurrentHashMap<>();
@@ -31,16 +28,12 @@ public final class LocalDirectory implements ServiceDirectory {
 
   @Override
   public <T> Future<Void> register(ServiceKind<T> kind, String instanceId, T service) {
-    try {
-      Ids.requireId("instanceId", instanceId);
-    } catch (StoaException e) {
-      return Future.failedFuture(e);
+    RuntimeException refused = kind.refusal(instanceId, service);
+    if (refused != null) {
+      return Future.failedFuture(refused);
     }
-    if (!kind.type().isInstance(service)) {
-      return Future.failedFuture(new IllegalArgumentException(kind + " instance '" + instanceId + "' must implement "
-          + kind.type().getName()));
-    }
-    instances(kind).put(instanceId, new Registration(service, kind.local(service), UUID.randomUUID().toString()));
+    instances(kind).put(instanceId, new Registration(kind.direct(service), kind.local(service),
+        UUID.randomUUID().toString()));
     return Future.succeededFuture();
   }
 
@@ -67,8 +60,7 @@ public final class LocalDirectory implements ServiceDirectory {
     if (ids.isEmpty()) {
       return Optional.empty();
     }
-    int spread = (int) ((key * 0x9E3779B97F4A7C15L) >>> 32);
-    return Optional.of(ids.get(Math.floorMod(spread, ids.size())));
+    return Optional.of(ServiceKind.byKey(ids, key));
   }
 
   @Override
@@ -87,11 +79,7 @@ public final class LocalDirectory implements ServiceDirectory {
       List<String> ids = announced(kind);
       Registration r = ids.isEmpty() ? null
           : instances(kind).get(ids.get(Math.floorMod(rotation.getAndIncrement(), ids.size())));
-      if (r == null) {
-        return Future.failedFuture(new StoaException(Code.UNAVAILABLE, "no " + kind.description()
-            + " is announced in the cluster"));
-      }
-      return kind.direct(r.service()).invoke(call, request);
+      return (r == null ? kind.noneAnnounced() : r.direct()).invoke(call, request);
     };
   }
 

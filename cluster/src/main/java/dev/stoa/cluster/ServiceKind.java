@@ -1,10 +1,13 @@
 package dev.stoa.cluster;
 
 import dev.stoa.cluster.impl.Announcement;
-import dev.stoa.cluster.impl.CallerContext;
+import dev.stoa.common.CallerContext;
 import dev.stoa.cluster.impl.GrpcErrors;
 import dev.stoa.cluster.impl.Invoker;
 import dev.stoa.cluster.impl.Unary;
+import dev.stoa.common.Ids;
+import dev.stoa.common.StoaException;
+import dev.stoa.proto.client.Code;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.grpc.common.ServiceMethod;
@@ -27,7 +30,7 @@ import java.util.regex.Pattern;
  * on its gRPC endpoint, binds another process's instance as a gRPC client of the same interface,
  * binds this process's own instance directly, and picks an instance per call for
  * {@link ServiceDirectory#any}. Every binding completes a call on the caller's Vert.x context (see
- * {@code impl/CallerContext}). The declarations of Stoa's services are in {@link Services}.
+ * {@link CallerContext}). The declarations of Stoa's services are in {@link Services}.
  *
  * <p>A declaration is checked when it is built: every abstract method of the interface must be a
  * declared call (one request, a {@code Future} answer) and every call a method of the interface,
@@ -123,6 +126,35 @@ public final class ServiceKind<T> {
     String what = description + " hosted here";
     return (call, request) -> call.invokeOn(instance, request)
         .recover(err -> Future.failedFuture(GrpcErrors.asAnswer(what, err)));
+  }
+
+  /**
+   * Why {@code service} cannot be registered as instance {@code instanceId} of this service (a bad
+   * id: BAD_REQUEST naming {@code instanceId}; not an implementation of the interface), or null.
+   */
+  RuntimeException refusal(String instanceId, Object service) {
+    try {
+      Ids.requireId("instanceId", instanceId);
+    } catch (StoaException e) {
+      return e;
+    }
+    if (!type.isInstance(service)) {
+      return new IllegalArgumentException(name + " instance '" + instanceId + "' must implement " + type.getName()
+          + ", got " + (service == null ? "null" : service.getClass().getName()));
+    }
+    return null;
+  }
+
+  /** Where a call of {@code any} goes while no instance is announced: UNAVAILABLE, per call. */
+  Invoker noneAnnounced() {
+    return (call, request) -> Future.failedFuture(new StoaException(Code.UNAVAILABLE, "no " + description
+        + " is announced in the cluster"));
+  }
+
+  /** The one of {@code ids} (non-empty) that serves {@code key}: the same key, the same one, while they stay the same. */
+  static <I> I byKey(List<I> ids, long key) {
+    int spread = (int) ((key * 0x9E3779B97F4A7C15L) >>> 32);
+    return ids.get(Math.floorMod(spread, ids.size()));
   }
 
   private static Object objectMethod(Object proxy, Method method, Object[] args, String what) {

@@ -1,6 +1,7 @@
 package dev.stoa.state;
 
 import dev.stoa.common.Ids;
+import dev.stoa.common.CallerContext;
 import dev.stoa.common.Lifecycle;
 import dev.stoa.common.StoaException;
 import dev.stoa.common.metrics.Metrics;
@@ -59,8 +60,8 @@ import java.util.logging.Logger;
  * caller's event loop no task for an answer that is only ever logged: their listeners must be
  * thread-safe and must not block. The wheel thread hands a due retransmit straight to the lane,
  * and the lane calls the gateway itself (wheel → lane → gateway: the gateway's binding makes the
- * one hop to the connection's event loop, or to the directory's context for a remote gateway). Calls before {@link #start()} completes or after {@link #stop()} fail
- * UNAVAILABLE. Thread-safe.
+ * one hop to the connection's event loop, or to the directory's context for a remote gateway).
+ * Calls before {@link #start()} completes or after {@link #stop()} fail UNAVAILABLE. Thread-safe.
  *
  * <p>For the room fan-out beside it ({@link RoomFanout}, same package): {@link #gatewayOf} tells
  * which gateway holds an attached connection, {@link #onDetached} reports every connection that
@@ -133,7 +134,7 @@ public final class StateServer implements State, Lifecycle {
   @Override
   public Future<Void> start() {
     lane = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("stoa-state-" + id).factory());
-    return this.<Void>onThread(lane, () -> {
+    return this.<Void>onLaneThread(() -> {
       metrics = new StateMetrics(Metrics.registry(), id);
       try {
         store = DeliveryState.open(file, options.pendingMax());
@@ -166,7 +167,7 @@ public final class StateServer implements State, Lifecycle {
         stopped = Future.succeededFuture();
       } else {
         running = false;
-        stopped = onThread(lane, () -> {
+        stopped = onLaneThread(() -> {
           releaseOnLane();
           return (Void) null;
         }).eventually(() -> {
@@ -306,39 +307,29 @@ public final class StateServer implements State, Lifecycle {
     if (!running) {
       return Future.failedFuture(unavailable());
     }
-    return onThread(lane, task);
+    return onLaneThread(task);
   }
 
   /**
-   * Runs {@code task} on {@code thread}; the future completes on the context of the caller (if it
-   * called from one), else on that thread. A thread that no longer takes tasks fails it UNAVAILABLE.
+   * Runs {@code task} on the lane thread, whether or not this server is running; the future
+   * completes on the caller's context ({@link CallerContext}). A lane that no longer takes tasks
+   * fails it UNAVAILABLE.
    */
-  private <T> Future<T> onThread(ExecutorService thread, Callable<T> task) {
-    Context caller = Vertx.currentContext();
+  private <T> Future<T> onLaneThread(Callable<T> task) {
+    Context caller = CallerContext.current();
     Promise<T> done = Promise.promise();
     try {
-      thread.execute(() -> {
-        T result;
+      lane.execute(() -> {
         try {
-          result = task.call();
+          done.complete(task.call());
         } catch (Throwable t) {
-          settle(caller, () -> done.fail(t));
-          return;
+          done.fail(t);
         }
-        settle(caller, () -> done.complete(result));
       });
     } catch (RejectedExecutionException e) { // the lane closed between the check and the call
       return Future.failedFuture(unavailable());
     }
-    return done.future();
-  }
-
-  private static void settle(Context caller, Runnable completion) {
-    if (caller == null) {
-      completion.run();
-    } else {
-      caller.runOnContext(v -> completion.run());
-    }
+    return CallerContext.completeOn(caller, done.future());
   }
 
   /** On the lane: a task queued before {@link #stop()} but run after it fails UNAVAILABLE. */
@@ -348,7 +339,7 @@ public final class StateServer implements State, Lifecycle {
     }
   }
 
-  /** On the wheel thread: hand the retransmit to the lane, never work here. The lane learns how long the hand-off took. */
+  /** On the wheel thread: hand the retransmit to the lane, never work here; the lane learns how long that took. */
   private void onTimer(long connId, long msgId, Timeout timeout) {
     long firedAt = System.nanoTime();
     submit(() -> {

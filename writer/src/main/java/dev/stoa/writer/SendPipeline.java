@@ -56,7 +56,8 @@ import java.util.logging.Logger;
  * <p><b>Order.</b> A connection's sends are taken in the order of their {@code conn_send_seq}
  * ({@link SendOrder}: whatever order they arrive in, over any binding; a room send is answered
  * before the connection's next send is taken), so a gateway need not wait for one answer before
- * handing over the next send. A session is served by lane {@code floorMod(sessionId.hashCode(), lanes)}, one
+ * handing over the next send. A session is served by lane
+ * {@code floorMod(sessionId.hashCode(), lanes)}, one
  * thread sequencing its queue in order and handing each send to one group-commit thread
  * ({@code Committer}) without waiting for the commit; the committer writes in that order, so seq
  * order is arrival order and commit order, and many sends of one session share a durable write.
@@ -65,7 +66,8 @@ import java.util.logging.Logger;
  *
  * <p><b>Threads.</b> {@link #send} may be called from any thread and does no I/O itself; storage
  * runs on the lane, commit and sync threads; the returned future completes on the caller's Vert.x
- * context; the push trigger runs on the writer's own event-loop context. {@link #close} blocks: call it off the event loop. Thread-safe.
+ * context; the push trigger runs on the writer's own event-loop context. {@link #close} blocks:
+ * call it off the event loop. Thread-safe.
  */
 public final class SendPipeline implements Writer, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(SendPipeline.class.getName());

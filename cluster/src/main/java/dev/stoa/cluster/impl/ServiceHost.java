@@ -1,5 +1,6 @@
 package dev.stoa.cluster.impl;
 
+import dev.stoa.common.CallerContext;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -85,9 +85,10 @@ public final class Backend {
     return directory.pick(Services.WRITER, connId).orElse("");
   }
 
+  /** Writer {@code writerId}; "" (none was announced): the directory's, which fails UNAVAILABLE while none is. */
   private Writer writer(String writerId) {
     if (writerId.isEmpty()) {
-      throw new StoaException(Code.UNAVAILABLE, "no writer is announced in the cluster");
+      return directory.any(Services.WRITER);
     }
     return directory.find(Services.WRITER, writerId).orElseThrow(() -> new StoaException(Code.UNAVAILABLE,
         "writer '" + writerId + "' is not available; retry later"));

@@ -1,16 +1,16 @@
-package dev.stoa.cluster.impl;
+package dev.stoa.common;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 
 /**
- * The one rule for where a call through the directory completes, whatever the binding: on the
- * Vert.x context that made the call, when it was made on one (an instance that answers on its own
- * thread, as the state server's lane does, is brought back to the caller's context); a call made
- * off any context completes on whatever thread answered. An answer given on the caller's context
- * costs no hop. Stateless.
+ * Where an asynchronous answer completes, for work handed to another thread: on the Vert.x
+ * context that asked, when it asked from one (an answer given on another thread is brought back
+ * to it); asked from no context, on whatever thread answered. An answer given on the caller's
+ * context costs no hop. This is the service directory's rule for every binding, and what the
+ * state server's lane gives the callers of its context-bound calls. Stateless.
  */
 public final class CallerContext {
   private CallerContext() {}
