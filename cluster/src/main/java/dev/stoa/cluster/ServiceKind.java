@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * on its gRPC endpoint, binds another process's instance as a gRPC client of the same interface,
  * binds this process's own instance directly, and picks an instance per call for
  * {@link ServiceDirectory#any}. Every binding completes a call on the caller's Vert.x context (see
- * {@link CallerContext}). The declarations of Stoa's services are in {@link Services}.
+ * {@link CallerContext}), except a call declared as a {@link Builder#notice notice}, which every
+ * binding completes on the thread that answered. The declarations of Stoa's services are in {@link Services}.
  *
  * <p>A declaration is checked when it is built: every abstract method of the interface must be a
  * declared call (one request, a {@code Future} answer) and every call a method of the interface,
@@ -108,7 +109,7 @@ public final class ServiceKind<T> {
       } catch (RuntimeException e) {
         answer = Future.failedFuture(e);
       }
-      return CallerContext.completeOn(caller, answer);
+      return call.notice() ? answer : CallerContext.completeOn(caller, answer);
     };
     return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
   }
@@ -223,11 +224,27 @@ public final class ServiceKind<T> {
      */
     public <Req, Resp> Builder<T> unary(ServiceMethod<Req, Resp> server, ServiceMethod<Resp, Req> client,
         BiFunction<T, Req, Future<Resp>> call) {
+      return add(server, client, call, false);
+    }
+
+    /**
+     * Declares a call as {@link #unary} does, for a call whose callers do not wait on the answer
+     * (they only log a failure, as a gateway does for a client's {@code ack}): every binding
+     * completes it on the thread that answered, so an answer nobody waits on costs the caller's
+     * event loop no wake-up.
+     */
+    public <Req, Resp> Builder<T> notice(ServiceMethod<Req, Resp> server, ServiceMethod<Resp, Req> client,
+        BiFunction<T, Req, Future<Resp>> call) {
+      return add(server, client, call, true);
+    }
+
+    private <Req, Resp> Builder<T> add(ServiceMethod<Req, Resp> server, ServiceMethod<Resp, Req> client,
+        BiFunction<T, Req, Future<Resp>> call, boolean notice) {
       if (!server.fullMethodName().equals(client.fullMethodName())) {
         throw new IllegalArgumentException(name + ": server method " + server.fullMethodName() + " and client method "
             + client.fullMethodName() + " differ");
       }
-      calls.add(new Unary<>(Unary.javaName(server.methodName()), server, client, call));
+      calls.add(new Unary<>(Unary.javaName(server.methodName()), server, client, call, notice));
       return this;
     }
 

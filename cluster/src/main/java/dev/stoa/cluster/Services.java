@@ -42,7 +42,7 @@ public final class Services {
       .unary(StateGrpcService.Attach, StateGrpcClient.Attach, State::attach)
       .unary(StateGrpcService.Detach, StateGrpcClient.Detach, State::detach)
       .unary(StateGrpcService.Push, StateGrpcClient.Push, State::push)
-      .unary(StateGrpcService.Ack, StateGrpcClient.Ack, State::ack)
+      .notice(StateGrpcService.Ack, StateGrpcClient.Ack, State::ack)
       .build();
 
   /** The room fan-out beside each state server, announced under the state server's id. */

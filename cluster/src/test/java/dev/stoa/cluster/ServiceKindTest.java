@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stoa.common.StoaException;
 import dev.stoa.proto.client.Code;
+import dev.stoa.proto.internal.AckRequest;
+import dev.stoa.proto.internal.Connection;
+import dev.stoa.proto.internal.Empty;
+import dev.stoa.proto.internal.PushRequest;
 import dev.stoa.proto.internal.ReaderGrpcClient;
 import dev.stoa.proto.internal.ReaderGrpcService;
 import dev.stoa.proto.internal.Reader;
 import dev.stoa.proto.internal.SendRequest;
 import dev.stoa.proto.internal.SendResult;
+import dev.stoa.proto.internal.State;
 import dev.stoa.proto.internal.Writer;
 import dev.stoa.proto.internal.WriterGrpcClient;
 import io.vertx.core.Context;
@@ -95,6 +100,61 @@ class ServiceKindTest {
     assertThat(rejected).hasMessage("sessionId: no");
     assertThat(failure(Services.WRITER.local(noFuture).send(SendRequest.getDefaultInstance())).code())
         .isEqualTo(Code.INTERNAL);
+  }
+
+  @Test
+  void aNoticeCompletesOnTheThreadThatAnsweredAndEveryOtherCallOnTheCallersContext() throws Exception {
+    State answersOnItsOwnThread = new State() {
+      @Override
+      public Future<Empty> attach(Connection request) {
+        return onOwnThread();
+      }
+
+      @Override
+      public Future<Empty> detach(Connection request) {
+        return onOwnThread();
+      }
+
+      @Override
+      public Future<Empty> push(PushRequest request) {
+        return onOwnThread();
+      }
+
+      @Override
+      public Future<Empty> ack(AckRequest request) {
+        return onOwnThread();
+      }
+
+      private Future<Empty> onOwnThread() {
+        Promise<Empty> p = Promise.promise();
+        pending.set(p);
+        return p.future();
+      }
+    };
+    State bound = Services.STATE.local(answersOnItsOwnThread);
+    // each call is answered by a thread of the service started once the caller listens
+    // ack's callers only log a failure: its answer is not brought back to the caller's loop
+    assertThat(completedOn(() -> bound.ack(AckRequest.getDefaultInstance()))).isEqualTo("state-answers");
+    assertThat(completedOn(() -> bound.push(PushRequest.getDefaultInstance()))).isEqualTo("caller's context");
+  }
+
+  /** The answer the test service of the notice test gives next, from its own thread. */
+  private static final AtomicReference<Promise<Empty>> pending = new AtomicReference<>();
+
+  /**
+   * Where the answer of {@code call}, made from an event loop, completed: the caller's context or
+   * the name of the thread that answered, which answers only after the caller listens.
+   */
+  static String completedOn(java.util.function.Supplier<Future<Empty>> call) throws Exception {
+    CompletableFuture<String> where = new CompletableFuture<>();
+    Context caller = vertx.getOrCreateContext();
+    caller.runOnContext(v -> {
+      call.get().onComplete(ar -> where.complete(
+          !ar.succeeded() ? "failed" : Vertx.currentContext() == caller ? "caller's context" : Thread.currentThread().getName()));
+      Promise<Empty> answer = pending.getAndSet(null);
+      Thread.ofPlatform().name("state-answers").start(() -> answer.complete(Empty.getDefaultInstance()));
+    });
+    return where.get(10, TimeUnit.SECONDS);
   }
 
   @Test
