@@ -22,7 +22,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -66,7 +65,8 @@ import java.util.logging.Logger;
  *
  * <p><b>Threads.</b> {@link #send} may be called from any thread and does no I/O itself; storage
  * runs on the lane, commit and sync threads; the returned future completes on the caller's Vert.x
- * context; the push trigger runs on the writer's own event-loop context. {@link #close} blocks:
+ * context; the push trigger runs on the writer thread that made the send durable (the commit or
+ * the sync thread), never on a caller's loop and without a hop of its own. {@link #close} blocks:
  * call it off the event loop. Thread-safe.
  */
 public final class SendPipeline implements Writer, AutoCloseable {
@@ -85,8 +85,6 @@ public final class SendPipeline implements Writer, AutoCloseable {
   private final WriterMetrics metrics = new WriterMetrics();
   private final ConcurrentHashMap<DedupKey, CompletableFuture<SendResult>> inFlight = new ConcurrentHashMap<>();
   private final SendOrder order;
-  /** The writer's own event-loop context: every push trigger runs here, never on a caller's loop. */
-  private final Context pushContext;
   private final long orderSweepTimer;
   private volatile boolean closed;
 
@@ -120,7 +118,6 @@ public final class SendPipeline implements Writer, AutoCloseable {
     }
     this.sweeper = new DedupSweeper(kv, committer, clock, options.dedupWindowSeconds(), options.dedupSweepBatch(),
         metrics);
-    this.pushContext = ((VertxInternal) vertx).createEventLoopContext();
     this.order = new SendOrder(options.orderGapMillis(), (delay, task) -> vertx.setTimer(delay, id -> task.run()),
         clock::millis, metrics::orderGapSkipped);
     this.orderSweepTimer = vertx.setPeriodic(ORDER_IDLE_MILLIS, id -> order.forgetIdle(ORDER_IDLE_MILLIS));
@@ -228,7 +225,9 @@ public final class SendPipeline implements Writer, AutoCloseable {
 
   /**
    * Completes the in-flight entry here and the caller's future on its context; a stored message's
-   * push trigger runs on the writer's own context, so the sender's event loop does no push work.
+   * push trigger runs right here, on the writer thread that made it durable: the sender's event
+   * loop does no push work, and the push costs no hand-off before it reaches the state server. The
+   * trigger does no I/O of its own (route lookups and push calls are asynchronous).
    */
   private void answer(ValidSend send, DedupKey key, Reply reply, long start, Lane.Outcome outcome,
       Throwable failure) {
@@ -255,7 +254,7 @@ public final class SendPipeline implements Writer, AutoCloseable {
     List<String> members = message == null ? null : send.session().c2cMembers();
     reply.context().runOnContext(v -> reply.caller().complete(result));
     if (message != null) {
-      pushContext.runOnContext(v -> triggerPush(members, send.connId(), message));
+      triggerPush(members, send.connId(), message);
     }
   }
 

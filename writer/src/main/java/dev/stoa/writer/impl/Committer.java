@@ -38,7 +38,9 @@ import java.util.logging.Logger;
  * ({@link ChainKeys#body}), the session-chain entry, one user-chain entry per
  * member and the dedup record (the encoded {@link SendAck}). The round is written without waiting
  * for stable storage and handed to the {@link Syncer}, which completes its sends once a sync has
- * made it durable; meanwhile this thread writes the next round. If the write fails, every send of
+ * made it durable; meanwhile this thread writes the next round. When no further send is queued and
+ * the syncer is idle, this thread syncs and answers the round itself (one hand-off less per send
+ * at low load; under load the rounds pipeline as described). If the write fails, every send of
  * the round fails at once.
  *
  * <p>Why one thread: a user's chain is shared by all of its sessions, which live in different
@@ -255,7 +257,10 @@ public final class Committer {
       }
       return;
     }
-    syncer.add(new Syncer.Round(written, results));
+    Syncer.Round durable = new Syncer.Round(written, results);
+    if (!queue.isEmpty() || !syncer.syncHere(durable)) {
+      syncer.add(durable);
+    }
   }
 
   /** Draws the user-chain numbers of {@code p}, then adds its puts to {@code batch}; adds nothing if a draw fails. */

@@ -14,7 +14,10 @@ import java.util.logging.Logger;
  * without waiting for stable storage and hands it here; this thread takes every round written
  * meanwhile, makes them durable with one {@link KvStore#sync()}, and only then completes their
  * sends. So the commit thread builds and writes the next round while the previous ones are being
- * flushed, and a flush covers as many rounds as arrived during the one before.
+ * flushed, and a flush covers as many rounds as arrived during the one before. When the committer
+ * has nothing else to write and no round is waiting here, it makes its round durable itself
+ * ({@link #syncHere}): at low load a send then skips the hand-off to this thread, and rounds are
+ * still answered in the order they were written.
  *
  * <p>If a sync fails, every send of the rounds it covered fails (UNAVAILABLE) and their sessions'
  * cursors are marked failed (the lanes reload the heads); those writes may still be visible to
@@ -23,8 +26,8 @@ import java.util.logging.Logger;
  * see and a crash may lose: {@link #durable()} then answers only after such a sync, so a resend
  * whose dedup record came from a failed round is not answered OK before it is durable. The flag is
  * set before the failed sends are answered, so a resend of one of them (which reads its dedup
- * record after that answer) always sees it. Thread-safe entry points {@link #add}, {@link #durable}
- * and {@link #close}.
+ * record after that answer) always sees it. Thread-safe entry points {@link #add},
+ * {@link #syncHere}, {@link #durable} and {@link #close}.
  */
 final class Syncer {
   private static final Logger LOG = Logger.getLogger(Syncer.class.getName());
@@ -45,6 +48,8 @@ final class Syncer {
   private final Thread thread;
   /** True from a failed sync until a later one succeeds: written records may not be durable. */
   private volatile boolean durabilityLost;
+  /** Rounds added or being synced by {@link #syncHere} and not yet answered; guarded by {@code this}. */
+  private int outstanding;
 
   Syncer(KvStore kv) {
     this.kv = kv;
@@ -56,7 +61,32 @@ final class Syncer {
   }
 
   void add(Round round) {
+    synchronized (this) {
+      outstanding++;
+    }
     queue.add(round);
+  }
+
+  /**
+   * Syncs and answers {@code round} on the calling thread if no other round is waiting or being
+   * synced (so answers keep write order); otherwise does nothing and returns false (then
+   * {@link #add} it). Blocks for the sync.
+   */
+  boolean syncHere(Round round) {
+    synchronized (this) {
+      if (outstanding > 0) {
+        return false;
+      }
+      outstanding++;
+    }
+    try {
+      syncAndComplete(List.of(round));
+    } finally {
+      synchronized (this) {
+        outstanding--;
+      }
+    }
+    return true;
   }
 
   /**
@@ -69,7 +99,7 @@ final class Syncer {
       return CompletableFuture.completedFuture(null);
     }
     CompletableFuture<Void> barrier = new CompletableFuture<>();
-    queue.add(new Round(List.of(), List.of(), barrier));
+    add(new Round(List.of(), List.of(), barrier));
     return barrier;
   }
 
@@ -91,6 +121,9 @@ final class Syncer {
       }
       if (!rounds.isEmpty()) {
         syncAndComplete(rounds);
+        synchronized (this) {
+          outstanding -= rounds.size();
+        }
       }
     }
   }
