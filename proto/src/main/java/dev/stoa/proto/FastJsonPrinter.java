@@ -55,11 +55,40 @@ final class FastJsonPrinter {
     ESCAPES['\''] = "\\u0027";
   }
 
+  private static final int INITIAL_BUILDER_CHARS = 512;
+  /** A per-thread builder grown beyond this by one frame is dropped after it. */
+  private static final int KEPT_BUILDER_CHARS = 16 * 1024;
+  private static final ThreadLocal<StringBuilder> BUILDER =
+      ThreadLocal.withInitial(() -> new StringBuilder(INITIAL_BUILDER_CHARS));
+
   private FastJsonPrinter() {}
 
   /** Prints a client-protocol message, or returns null if its type is not covered. */
   static String print(com.google.protobuf.Message message) {
     StringBuilder sb = new StringBuilder(estimate(message));
+    return printTo(sb, message) ? sb.toString() : null;
+  }
+
+  /**
+   * Prints a client-protocol message as UTF-8 bytes, exactly the bytes of
+   * {@code print(message).getBytes(UTF_8)}, or returns null if its type is not covered. The
+   * characters are built in a per-thread builder and encoded once, so the frame costs one array
+   * and no {@code String}.
+   */
+  static byte[] printUtf8(com.google.protobuf.Message message) {
+    StringBuilder sb = BUILDER.get();
+    sb.setLength(0);
+    if (!printTo(sb, message)) {
+      return null;
+    }
+    byte[] utf8 = Utf8Bytes.of(sb);
+    if (sb.capacity() > KEPT_BUILDER_CHARS) {
+      BUILDER.set(new StringBuilder(INITIAL_BUILDER_CHARS)); // a rare large frame does not pin its builder
+    }
+    return utf8;
+  }
+
+  private static boolean printTo(StringBuilder sb, com.google.protobuf.Message message) {
     switch (message) {
       case Frame m -> frame(sb, m);
       case dev.stoa.proto.client.Message m -> message(sb, m);
@@ -83,10 +112,10 @@ final class FastJsonPrinter {
       case Notify m -> notify(sb, m);
       case Kick m -> kick(sb, m);
       default -> {
-        return null;
+        return false;
       }
     }
-    return sb.toString();
+    return true;
   }
 
   private static int estimate(com.google.protobuf.Message message) {

@@ -34,6 +34,12 @@ public final class ProtoJson {
     return json != null ? json : printWithJsonFormat(message);
   }
 
+  /** {@link #print} as UTF-8 bytes, without a {@code String} in between for client-protocol messages. */
+  public static byte[] printUtf8(Message message) {
+    byte[] utf8 = FastJsonPrinter.printUtf8(message);
+    return utf8 != null ? utf8 : printWithJsonFormat(message).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /**
    * Parses one frame object such as {@code {"send":{...}}}.
    *

@@ -10,6 +10,7 @@ import dev.stoa.proto.client.Push;
 import dev.stoa.proto.client.Send;
 import dev.stoa.proto.client.SendAck;
 import dev.stoa.proto.internal.SendRequest;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** {@link ProtoJson#print} must produce exactly JsonFormat's characters. */
@@ -19,6 +20,18 @@ class FastJsonPrinterTest {
     String expected = ProtoJson.printWithJsonFormat(message);
     assertThat(FastJsonPrinter.print(message)).as("fast print of %s", message).isEqualTo(expected);
     assertThat(ProtoJson.print(message)).isEqualTo(expected);
+    // the bytes a WebSocket text message carries: exactly the String's UTF-8 (unpaired surrogates as '?')
+    assertThat(ProtoJson.printUtf8(message)).as("UTF-8 print of %s", message)
+        .isEqualTo(expected.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aLargeFramePrintedAsBytesDoesNotSpoilTheNextOne() {
+    Send big = Send.newBuilder().setBody("é".repeat(40_000) + "😀").build();
+    Send small = Send.newBuilder().setBody("\ud83d alone, then a pair \ud83d\ude00").build();
+    assertSameAsJsonFormat(big);
+    assertSameAsJsonFormat(small);
+    assertSameAsJsonFormat(big);
   }
 
   @Test

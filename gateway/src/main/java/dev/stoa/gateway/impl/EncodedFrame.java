@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 public final class EncodedFrame {
   private final Frame frame;
   private String json;
+  private byte[] jsonUtf8;
   private Buffer binary;
   private Buffer tcp;
 
@@ -32,6 +33,14 @@ public final class EncodedFrame {
       json = FrameCodec.toJson(frame);
     }
     return json;
+  }
+
+  /** The JSON encoding as UTF-8 bytes (what a WebSocket text message carries); shared, do not modify. */
+  public synchronized byte[] jsonUtf8() {
+    if (jsonUtf8 == null) {
+      jsonUtf8 = FrameCodec.toJsonUtf8(frame);
+    }
+    return jsonUtf8;
   }
 
   public synchronized Buffer binary() {

@@ -58,6 +58,11 @@ public final class FrameCodec {
     return ProtoJson.print(frame);
   }
 
+  /** {@link #toJson} as UTF-8 bytes, without a {@code String} in between. */
+  public static byte[] toJsonUtf8(Frame frame) {
+    return ProtoJson.printUtf8(frame);
+  }
+
   public static Buffer toBinary(Frame frame) {
     return Buffer.buffer(frame.toByteArray());
   }

@@ -1,9 +1,12 @@
 package dev.stoa.gateway.impl;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 
 /**
  * A WebSocket on {@code /v1/ws}: text messages carry JSON frames, binary messages protobuf
@@ -13,6 +16,12 @@ import io.vertx.core.http.ServerWebSocket;
  */
 public final class WebSocketConnection implements ClientConnection {
   private static final short CLOSE_POLICY = 1008;
+  /**
+   * The largest text message written as one frame: Vert.x's default maximum WebSocket frame size,
+   * which the server keeps; a longer one goes through {@code writeTextMessage}, which splits it
+   * into frames of that size as it always did.
+   */
+  static final int SINGLE_FRAME_MAX_BYTES = 65_536;
 
   private final ServerWebSocket ws;
   private final Context context;
@@ -59,9 +68,13 @@ public final class WebSocketConnection implements ClientConnection {
   @Override
   public void write(EncodedFrame frame, Encoding encoding) {
     if (encoding == Encoding.JSON) {
-      String json = frame.json();
-      // chars, not UTF-8 bytes: equal for the ASCII a frame mostly is, and counting costs a pass
-      unwritten.track(ws.writeTextMessage(json), json.length());
+      // the frame's UTF-8 bytes, printed once and shared by every connection it goes to: no String
+      // and no per-connection encoding, as writeTextMessage(String) would cost
+      byte[] utf8 = frame.jsonUtf8();
+      Future<Void> written = utf8.length <= SINGLE_FRAME_MAX_BYTES
+          ? ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true))
+          : ws.writeTextMessage(frame.json());
+      unwritten.track(written, utf8.length);
     } else {
       Buffer bytes = frame.binary();
       unwritten.track(ws.writeBinaryMessage(bytes), bytes.length());
