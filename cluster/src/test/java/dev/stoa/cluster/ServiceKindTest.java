@@ -149,8 +149,8 @@ class ServiceKindTest {
     CompletableFuture<String> where = new CompletableFuture<>();
     Context caller = vertx.getOrCreateContext();
     caller.runOnContext(v -> {
-      call.get().onComplete(ar -> where.complete(
-          !ar.succeeded() ? "failed" : Vertx.currentContext() == caller ? "caller's context" : Thread.currentThread().getName()));
+      call.get().onComplete(ar -> where.complete(!ar.succeeded() ? "failed"
+          : Vertx.currentContext() == caller ? "caller's context" : Thread.currentThread().getName()));
       Promise<Empty> answer = pending.getAndSet(null);
       Thread.ofPlatform().name("state-answers").start(() -> answer.complete(Empty.getDefaultInstance()));
     });

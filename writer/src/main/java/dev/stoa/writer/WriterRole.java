@@ -23,10 +23,11 @@ import java.util.function.LongSupplier;
  *
  * <p>Threads (what {@link SendPipeline} says in full): a send arrives on the caller's thread and
  * does no I/O there; a session's sends are sequenced on one lane thread of
- * {@code writer.lanes}, written by the group-commit thread and made durable by the sync thread;
- * the answer completes on the caller's Vert.x context and the push trigger runs on the writer
- * thread that made the send durable (commit or sync thread). A connection's sends are taken in their {@code conn_send_seq} order
- * ({@code SendOrder}). Room sends go to the index server from the caller's context.
+ * {@code writer.lanes}, written by the group-commit thread and made durable by it (nothing else
+ * waiting) or by the sync thread; the answer completes on the caller's Vert.x context and the push
+ * trigger runs on the writer thread that made the send durable. A connection's sends are taken in
+ * their {@code conn_send_seq} order ({@code SendOrder}). Room sends go to the index server from
+ * the caller's context.
  */
 public final class WriterRole implements Lifecycle {
   private final HostedService<SendPipeline> hosted;
